@@ -1,0 +1,219 @@
+// genz [predict]: one request from the flags, or every request of a trace.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "genz/accuracy.hpp"
+#include "genz/error.hpp"
+#include "genz/output_dir.hpp"
+#include "genz/report_run.hpp"
+#include "genz/sdk/version.hpp"
+#include "genz/trace_reader.hpp"
+#include "run_info.hpp"
+#include "session.hpp"
+#include "text_output.hpp"
+
+namespace genz::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void check_context(const Options& o, const Request& r, const ModelInfo& info) {
+  check_request(r, info);
+  if (info.max_context == 0 || r.input + r.output <= info.max_context) return;
+  const std::string msg = "prompt + output = " + std::to_string(static_cast<long long>(r.input + r.output)) +
+                          " tokens exceeds " + info.name + "'s context window of " + std::to_string(info.max_context);
+  if (o.context_policy == "error") throw InputError(msg + " (--context-limit error)");
+  spdlog::warn("{}; predicting anyway (--context-limit error refuses)", msg);
+}
+
+void log_notes(const Session& s) {
+  spdlog::info("{} on {} ({}), engine {}, comm {}, weights {} / activations {} / KV {}", s.model->info().name,
+               s.hardware->spec().name, describe(s.layout), s.engine.name, s.comm.name(),
+               name_of(s.precision.weights), name_of(s.precision.activations), name_of(s.precision.kv_cache));
+  for (const auto& n : s.notes) spdlog::info("{}", n);
+}
+
+RequestRecord make_record(std::uint64_t index, std::string id, const Request& r, const Prediction& p, double seconds) {
+  RequestRecord rec;
+  rec.index = index;
+  rec.id = std::move(id);
+  rec.batch = r.batch;
+  rec.input_tokens = r.input;
+  rec.output_tokens = r.output;
+  rec.beam = r.beam;
+  rec.predicted = p;
+  rec.simulation_seconds = seconds;
+  return rec;
+}
+
+int run_single(const Options& o) {
+  const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
+  check_request(r, ModelInfo{});
+  auto session = open_session(o, r);
+  Session& s = *session;
+  check_context(o, r, s.model->info());
+  log_notes(s);
+  const auto t0 = Clock::now();
+  const Prediction p = s.predictor->predict(r);
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  const MemoryEstimate mem = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), r);
+  if (o.json) {
+    ReportRun run(s.registry, {{"json", R"({"file": "stdout.json"})"}});
+    MemorySink sink;
+    run.begin(run_info(s, o, ""), sink);
+    run.add(make_record(0, "0", r, p, secs));
+    RunSummary summary;
+    summary.requests = 1;
+    summary.memory = to_report(mem, r);
+    summary.notes = s.notes;
+    run.end(summary);
+    std::cout << sink.text();
+    return 0;
+  }
+  std::cout << s.model->info().name << " on " << s.hardware->spec().name << " (" << describe(s.layout) << "), engine "
+            << s.engine.name << ", comm " << s.comm.name() << "\n";
+  print_prediction(std::cout, r, p);
+  if (o.breakdown) {
+    print_breakdown(std::cout, "prefill of " + std::to_string(static_cast<long long>(r.input)) + " tokens",
+                    s.predictor->prefill_breakdown(r));
+    if (r.output > 1) {
+      const double ctx = r.input + std::floor((r.output - 1) / 2);
+      print_breakdown(std::cout, "decode step at " + std::to_string(static_cast<long long>(ctx + 1)) + " tokens of context",
+                      s.predictor->decode_breakdown(r, ctx));
+    }
+  }
+  if (o.memory) print_memory(std::cout, to_report(mem, r));
+  return 0;
+}
+
+struct TraceScan {
+  Request largest;
+  std::size_t rows = 0;
+  bool measured = false;
+};
+
+// A first pass validates every row before anything is written, and finds the
+// largest request (the one that must fit in memory).
+TraceScan scan_trace(const std::string& path) {
+  TraceReader reader(CsvReader::open_file(path, "--trace"));
+  TraceScan scan;
+  TraceRow row;
+  double worst = -1;
+  while (reader.next(row)) {
+    const double size = (row.request.input + row.request.output) * row.request.batch * row.request.beam;
+    if (size > worst) {
+      worst = size;
+      scan.largest = row.request;
+    }
+  }
+  scan.rows = reader.rows();
+  scan.measured = reader.has_measurements();
+  if (scan.rows == 0) throw InputError(path + ": the trace has a header but no requests");
+  return scan;
+}
+
+std::vector<std::pair<std::string, std::string>> chosen_reports(const Options& o, bool summary_dir) {
+  std::vector<std::string> names = o.reports;
+  if (names.empty()) names = summary_dir ? std::vector<std::string>{"csv"} : std::vector<std::string>{"csv", "html", "json"};
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& n : names) {
+    if (n == "none") continue;
+    std::string config = "{}";
+    if (n == "csv" && summary_dir) config = R"({"predictions_file": "chat-sim.csv"})";
+    out.emplace_back(n, config);
+  }
+  return out;
+}
+
+class Progress {
+ public:
+  Progress(std::size_t total, bool enabled) : total_(total), on_(enabled && ::isatty(STDERR_FILENO) && total >= 20000) {}
+  void tick(std::size_t done) {
+    if (!on_ || (done % 4096 != 0 && done != total_)) return;
+    const int pct = static_cast<int>(100.0 * done / total_);
+    const int bar = pct / 4;
+    std::fprintf(stderr, "\r  [%.*s%*s] %3d%% %zu/%zu", bar, "=========================", 25 - bar, "", pct, done, total_);
+    if (done == total_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::size_t total_;
+  bool on_;
+};
+
+int run_trace(const Options& o) {
+  const bool summary_dir = !o.summary_dir.empty();
+  const std::string trace = summary_dir ? (fs::path(o.summary_dir) / "chat.csv").string() : o.trace;
+  const fs::path out_dir = summary_dir ? fs::path(o.summary_dir) : fs::path(o.out_dir.empty() ? "genz-out" : o.out_dir);
+  const auto wall0 = Clock::now();
+  const TraceScan scan = scan_trace(trace);
+  auto session = open_session(o, scan.largest);
+  Session& s = *session;
+  check_context(o, scan.largest, s.model->info());
+  log_notes(s);
+  s.predictor->enable_tables(true);
+
+  ReportRun reports(s.registry, chosen_reports(o, summary_dir));
+  OutputDirectory sink(out_dir, {fs::path(trace)});
+  reports.begin(run_info(s, o, trace, scan.measured), sink);
+  AccuracyAccumulator accuracy;
+  TraceReader reader(CsvReader::open_file(trace, "--trace"));
+  Progress progress(scan.rows, o.progress);
+  TraceRow row;
+  std::size_t inconsistent = 0;
+  while (reader.next(row)) {
+    const auto t0 = Clock::now();
+    const Prediction p = s.predictor->predict(row.request);
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    RequestRecord rec = make_record(reader.rows() - 1, row.id, row.request, p, secs);
+    rec.measured = row.measured;
+    if (const double d = inconsistency(row.measured, row.request.output); d != 0) {
+      ++inconsistent;
+      char note[160];
+      std::snprintf(note, sizeof note, "measured TTFT+(n-1)*TPOT differs from measured E2E by %+.1f ms", d * 1e3);
+      rec.notes = note;
+    }
+    accuracy.add(p, row.measured);
+    reports.add(rec);
+    progress.tick(reader.rows());
+  }
+  RunSummary summary;
+  summary.requests = reader.rows();
+  summary.accuracy = accuracy.summarize();
+  const MemoryEstimate mem =
+      estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), scan.largest);
+  summary.memory = to_report(mem, scan.largest);
+  summary.notes = s.notes;
+  if (inconsistent > 0)
+    summary.notes.push_back(std::to_string(inconsistent) +
+                            " trace rows have a measured TTFT that disagrees with E2E - (n-1) * TPOT by more than 1 %");
+  summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
+  reports.end(summary);
+  const auto written = sink.commit();
+  spdlog::info("{} requests predicted in {:.3f} s", summary.requests, summary.wall_seconds);
+  for (const auto& n : summary.notes)
+    if (n.find("trace rows") != std::string::npos) spdlog::warn("{}", n);
+  if (!summary.accuracy.empty()) {
+    std::cerr << "accuracy against the measurements in " << trace << ":\n";
+    print_accuracy(std::cerr, summary.accuracy);
+  }
+  for (const auto& f : written) spdlog::info("wrote {}", f.string());
+  return 0;
+}
+
+}  // namespace
+
+int run_predict(const Options& o) {
+  if (!o.trace.empty() || !o.summary_dir.empty()) return run_trace(o);
+  return run_single(o);
+}
+
+}  // namespace genz::cli

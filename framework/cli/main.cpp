@@ -1,0 +1,65 @@
+// genz: predicts how fast large language models run on given hardware.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "genz/error.hpp"
+#include "genz/output_dir.hpp"
+#include "genz/plugin_guard.hpp"
+#include "genz/sdk/abi.h"
+#include "genz/sdk/version.hpp"
+#include "logging.hpp"
+
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr int kRunError = 1;
+
+int dispatch(const genz::cli::Options& o) {
+  using namespace genz::cli;
+  if (o.command == "plugins") return run_plugins(o);
+  if (o.command == "memory") return run_memory(o);
+  if (o.command == "calibrate") return run_calibrate(o);
+  if (o.command == "validate") return run_validate(o);
+  return run_predict(o);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  genz::install_crash_reporter();
+  genz::install_interrupt_cleanup();
+  genz::cli::Options o;
+  try {
+    o = genz::cli::parse_options(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "genz: error: " << e.what() << "\n";
+    return kUsageError;
+  }
+  if (o.help) {
+    std::cout << "usage: genz [predict|plugins|memory|calibrate|validate] [options]\n\n"
+                 "  genz --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200\n"
+                 "  genz --trace chat.csv --hw rtx3090 --engine hf --tp 1 --out report/\n"
+                 "  genz plugins [info FILE]\n"
+                 "  genz memory --model llama2_7b --input-tokens 4096 --output-tokens 128 [--measured FILE]\n"
+                 "  genz calibrate --hw rtx3090 --engine hf --trace tp1.csv --trace tp2.csv --out my-gpu.json\n"
+                 "  genz validate [--data-dir ../shared/data]\n\n"
+              << o.help_text;
+    return 0;
+  }
+  if (o.version) {
+    std::cout << "genz " << GENZ_SDK_VERSION_STRING << " (plugin ABI " << GENZ_PLUGIN_ABI_VERSION << ")\n";
+    return 0;
+  }
+  genz::cli::init_logging(o.verbosity);
+  try {
+    return dispatch(o);
+  } catch (const genz::InputError& e) {
+    spdlog::error("{}", e.what());
+    return kUsageError;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kRunError;
+  }
+}

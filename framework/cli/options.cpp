@@ -1,0 +1,224 @@
+#include "options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "genz/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace genz::cli {
+namespace {
+
+const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate"};
+
+po::options_description describe_options() {
+  po::options_description general("General");
+  general.add_options()
+    ("help,h", "show this help")
+    ("version", "print the version")
+    ("verbose,v", "more log output (debug)")
+    ("quiet,q", "only warnings and errors")
+    ("no-progress", "no progress bar, even on a terminal")
+    ("plugin-path", po::value<std::vector<std::string>>()->composing(),
+     "directory to search for plugins first (repeatable)");
+
+  po::options_description model("Model");
+  model.add_options()
+    ("model-plugin", po::value<std::string>(), "model plugin (llama, gpt, deepseek_v3, mixtral, qwen_moe)")
+    ("model", po::value<std::string>(), "model variant, e.g. llama2_7b, llama3_70b, deepseek_v3")
+    ("model-config", po::value<std::string>(), "a Hugging Face config.json instead of a variant");
+
+  po::options_description hw("Hardware and system");
+  hw.add_options()
+    ("hw", po::value<std::string>(), "hardware name (rtx3090, rtx4090, a100_80gb, h100, h200, mi300x, tpuv6, ...)")
+    ("hw-file", po::value<std::string>(), "hardware description JSON (genz's schema or the original tool's keys)")
+    ("system", po::value<std::string>(), "the original tool's system name (RTX3090_GPU, H100_GPU, ...)")
+    ("system_eff", po::value<double>(), "original tool's efficiency factor: sets compute and bandwidth fractions")
+    ("comm", po::value<std::string>(), "communication backend: nv_like or pcie_like (default: by link kind)")
+    ("comm_backend", po::value<std::string>(), "alias of --comm")
+    ("engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")
+    ("engine-file", po::value<std::string>(), "engine profile JSON")
+    ("cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")
+    ("nodes", po::value<unsigned>(), "number of nodes")
+    ("gpus-per-node", po::value<unsigned>(), "GPUs per node")
+    ("inter-node-bw", po::value<double>(), "inter-node bandwidth per node, Gb/s")
+    ("inter-node-latency", po::value<double>(), "inter-node latency, microseconds");
+
+  po::options_description par("Parallelism and precision");
+  par.add_options()
+    ("tp", po::value<unsigned>(), "tensor parallel degree")
+    ("tp_nodes", po::value<unsigned>(), "alias of --tp")
+    ("pp", po::value<unsigned>(), "pipeline parallel degree")
+    ("pp_nodes", po::value<unsigned>(), "alias of --pp")
+    ("ep", po::value<unsigned>(), "expert parallel degree (MoE)")
+    ("dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")
+    ("quantization", po::value<std::string>(), "alias of --dtype")
+    ("act-dtype", po::value<std::string>(), "activations (default: from --dtype)")
+    ("kv-dtype", po::value<std::string>(), "KV cache (default: the activation format)")
+    ("accumulate", po::value<std::string>()->default_value("fp32"),
+     "GEMM accumulate format: fp32 (PyTorch) or fp16 (faster on GeForce)");
+
+  po::options_description req("Request");
+  req.add_options()
+    ("input-tokens", po::value<double>(), "prompt tokens (default 1024)")
+    ("output-tokens", po::value<double>(), "generated tokens (default 200)")
+    ("batch", po::value<double>(), "sequences per batch (default 1)")
+    ("batch_size", po::value<double>(), "alias of --batch")
+    ("beam", po::value<double>(), "beam width (default 1)")
+    ("beam_size", po::value<double>(), "alias of --beam")
+    ("context-limit", po::value<std::string>()->default_value("warn"),
+     "prompt + output beyond the model's context window: warn or error");
+
+  po::options_description out("Traces and outputs");
+  out.add_options()
+    ("trace", po::value<std::vector<std::string>>()->composing(),
+     "request trace CSV (input_tokens, output_tokens, optional TTFT/TPOT/E2E in ms)")
+    ("summary_dir", po::value<std::string>(), "original tool's form: reads DIR/chat.csv, writes DIR/chat-sim.csv")
+    ("out", po::value<std::string>(), "output directory (reports); for calibrate: the hardware file to write")
+    ("report", po::value<std::string>(), "reports to write into --out: csv,html,json (default: csv,html,json)")
+    ("title", po::value<std::string>(), "title of the HTML report")
+    ("json", "print the result as one JSON object on stdout")
+    ("breakdown", "print the per-operator breakdown")
+    ("memory", "print the memory breakdown")
+    ("measured", po::value<std::string>(), "memory: measured memory CSV to compare with")
+    ("operators", po::value<std::vector<std::string>>()->composing(), "calibrate: operator timing tables (Vidur CSV)")
+    ("network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")
+    ("folds", po::value<unsigned>()->default_value(5), "calibrate: cross-validation folds")
+    ("data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")
+    ("strict", "validate: exit 1 when a check misses its target")
+    ("known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
+
+  po::options_description all("Options");
+  all.add(general).add(model).add(hw).add(par).add(req).add(out);
+  return all;
+}
+
+template <class T>
+std::optional<T> pick(const po::variables_map& vm, const char* name, const char* alias) {
+  std::optional<T> a, b;
+  if (vm.count(name)) a = vm[name].as<T>();
+  if (alias != nullptr && vm.count(alias)) b = vm[alias].as<T>();
+  if (a && b && !(*a == *b))
+    throw InputError(std::string("--") + name + " and --" + alias + " are the same option and disagree");
+  return a ? a : b;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void fill(Options& o, const po::variables_map& vm) {
+  o.help = vm.count("help") > 0;
+  o.version = vm.count("version") > 0;
+  o.verbosity = vm.count("verbose") ? 1 : vm.count("quiet") ? -1 : 0;
+  o.progress = vm.count("no-progress") == 0;
+  if (vm.count("plugin-path")) o.plugin_paths = vm["plugin-path"].as<std::vector<std::string>>();
+  auto str = [&](const char* k, std::string& dst) {
+    if (vm.count(k)) dst = vm[k].as<std::string>();
+  };
+  str("model-plugin", o.model_plugin);
+  str("model", o.model);
+  str("model-config", o.model_config);
+  str("hw", o.hw);
+  str("hw-file", o.hw_file);
+  str("system", o.system);
+  if (vm.count("system_eff")) o.system_eff = vm["system_eff"].as<double>();
+  if (auto c = pick<std::string>(vm, "comm", "comm_backend")) o.comm = *c;
+  str("engine", o.engine);
+  str("engine-file", o.engine_file);
+  str("cluster", o.cluster);
+  if (vm.count("nodes")) o.nodes = vm["nodes"].as<unsigned>();
+  if (vm.count("gpus-per-node")) o.gpus_per_node = vm["gpus-per-node"].as<unsigned>();
+  if (vm.count("inter-node-bw")) o.inter_node_gbps = vm["inter-node-bw"].as<double>();
+  if (vm.count("inter-node-latency")) o.inter_node_latency_us = vm["inter-node-latency"].as<double>();
+  o.tp = pick<unsigned>(vm, "tp", "tp_nodes");
+  o.pp = pick<unsigned>(vm, "pp", "pp_nodes");
+  if (vm.count("ep")) o.ep = vm["ep"].as<unsigned>();
+  if (auto d = pick<std::string>(vm, "dtype", "quantization")) o.dtype = *d;
+  str("act-dtype", o.act_dtype);
+  str("kv-dtype", o.kv_dtype);
+  str("accumulate", o.accumulate);
+  if (vm.count("input-tokens")) o.input_tokens = vm["input-tokens"].as<double>();
+  if (vm.count("output-tokens")) o.output_tokens = vm["output-tokens"].as<double>();
+  if (auto b = pick<double>(vm, "batch", "batch_size")) o.batch = *b;
+  if (auto b = pick<double>(vm, "beam", "beam_size")) o.beam = *b;
+  str("context-limit", o.context_policy);
+  if (vm.count("trace")) o.traces = vm["trace"].as<std::vector<std::string>>();
+  if (!o.traces.empty()) o.trace = o.traces.front();
+  str("summary_dir", o.summary_dir);
+  str("out", o.out_dir);
+  o.calibration_out = o.out_dir;
+  if (vm.count("report")) o.reports = split_list(vm["report"].as<std::string>());
+  str("title", o.title);
+  o.json = vm.count("json") > 0;
+  o.breakdown = vm.count("breakdown") > 0;
+  o.memory = vm.count("memory") > 0;
+  str("measured", o.measured);
+  if (vm.count("operators")) o.operators = vm["operators"].as<std::vector<std::string>>();
+  if (vm.count("network")) o.network = vm["network"].as<std::vector<std::string>>();
+  o.folds = vm["folds"].as<unsigned>();
+  str("data-dir", o.data_dir);
+  o.strict = vm.count("strict") > 0;
+  str("known", o.known_failures);
+}
+
+void check(const Options& o) {
+  if (o.context_policy != "warn" && o.context_policy != "error")
+    throw InputError("--context-limit: expected warn or error, found '" + o.context_policy + "'");
+  if (o.accumulate != "fp32" && o.accumulate != "fp16")
+    throw InputError("--accumulate: expected fp32 or fp16, found '" + o.accumulate + "'");
+  if (!o.hw.empty() && !o.hw_file.empty()) throw InputError("--hw and --hw-file are exclusive: give one");
+  if (!o.hw.empty() && !o.system.empty()) throw InputError("--hw and --system are exclusive: give one");
+  if (!o.model.empty() && !o.model_config.empty())
+    throw InputError("--model and --model-config are exclusive: give one");
+  if (o.traces.size() > 1 && o.command != "calibrate")
+    throw InputError("--trace given " + std::to_string(o.traces.size()) + " times; only calibrate takes several");
+  if (!o.trace.empty() && !o.summary_dir.empty()) throw InputError("--trace and --summary_dir are exclusive");
+  if (o.folds < 2 || o.folds > 100) throw InputError("--folds: expected 2..100");
+}
+
+}  // namespace
+
+Options parse_options(int argc, const char* const* argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  o.command_line = "genz";
+  for (const auto& a : args) o.command_line += " " + a;
+  if (!args.empty())
+    for (const char* c : kCommands)
+      if (args.front() == c) {
+        o.command = c;
+        args.erase(args.begin());
+        break;
+      }
+  const po::options_description desc = describe_options();
+  std::ostringstream help;
+  help << desc;
+  o.help_text = help.str();
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(), "");
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + " (see genz --help)");
+  }
+  if (vm.count("positional")) o.args = vm["positional"].as<std::vector<std::string>>();
+  fill(o, vm);
+  if (!o.args.empty() && o.command != "plugins")
+    throw InputError("unexpected argument '" + o.args.front() + "' (commands: predict, plugins, memory, calibrate, validate)");
+  check(o);
+  return o;
+}
+
+}  // namespace genz::cli

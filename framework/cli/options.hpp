@@ -1,0 +1,56 @@
+// Everything the command line can say, after aliases are resolved.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace genz::cli {
+
+struct Options {
+  std::string command = "predict";  // predict | plugins | memory | calibrate | validate
+  std::vector<std::string> args;    // positional arguments after the command
+
+  std::vector<std::string> plugin_paths;
+  std::string model_plugin, model, model_config;
+  std::string hw, hw_file, system;  // --system: the original tool's names (RTX3090_GPU, ...)
+  std::optional<double> system_eff;
+  std::string comm;
+  std::string engine, engine_file;
+  std::string cluster;
+  std::optional<unsigned> nodes, gpus_per_node;
+  std::optional<double> inter_node_gbps, inter_node_latency_us;
+  std::optional<unsigned> tp, pp, ep;
+  std::string dtype, act_dtype, kv_dtype, accumulate = "fp32";
+
+  double input_tokens = 1024, output_tokens = 200, batch = 1, beam = 1;
+  std::string trace, summary_dir, out_dir;
+  std::vector<std::string> reports;
+  std::string title;
+  bool json = false, breakdown = false, memory = false;
+  std::string context_policy = "warn";  // lengths beyond the model's context: warn | error
+
+  // memory
+  std::string measured;
+  // calibrate
+  std::vector<std::string> traces;     // --trace, repeatable for calibrate
+  std::vector<std::string> operators;  // Vidur-style operator tables
+  std::vector<std::string> network;    // NCCL collective tables
+  std::string calibration_out;         // --out FILE for calibrate
+  unsigned folds = 5;
+  // validate
+  std::string data_dir;  // ../shared/data by default
+  bool strict = false;
+  std::string known_failures;
+
+  int verbosity = 0;  // -1 quiet, 0 info, 1 debug
+  bool progress = true;
+  bool help = false, version = false;
+  std::string help_text;
+  std::string command_line;  // as typed, for provenance in calibration files
+};
+
+/// Parses argv; throws InputError naming the flag at fault.
+Options parse_options(int argc, const char* const* argv);
+
+}  // namespace genz::cli

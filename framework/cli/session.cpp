@@ -1,0 +1,250 @@
+#include "session.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "genz/error.hpp"
+#include "genz/layout_search.hpp"
+#include "genz/search_path.hpp"
+#include "genz/sdk/hardware_json.hpp"
+#include "genz/text_file.hpp"
+
+namespace genz::cli {
+namespace {
+
+struct SystemName {
+  const char* seed;
+  const char* genz;
+};
+constexpr SystemName kSystems[] = {
+    {"RTX3090_GPU", "rtx3090"},   {"RTX4090_GPU", "rtx4090"}, {"A100_40GB_GPU", "a100_40gb"},
+    {"A100_80GB_GPU", "a100_80gb"}, {"H100_GPU", "h100"},     {"H200_GPU", "h200"},
+    {"GH200_GPU", "gh200"},       {"B100", "b100"},           {"GB200", "gb200"},
+    {"MI300X", "mi300x"},         {"MI325X", "mi325x"},       {"TPUv4", "tpuv4"},
+    {"TPUv5e", "tpuv5e"},         {"TPUv5p", "tpuv5p"},       {"TPUv6", "tpuv6"},
+    {"Gaudi3", "gaudi3"},         {"A6000", "a6000"},         {"RTXA6000_GPU", "a6000"}};
+
+Handle<Hardware> open_hardware(Session& s, const Options& o) {
+  if (!o.hw_file.empty()) {
+    const std::string text = read_text_file(o.hw_file, "--hw-file");
+    const std::string stem = std::filesystem::path(o.hw_file).stem().string();
+    HardwareSpec spec = hardware_from_text(text, o.hw_file, stem);
+    return Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec)), stem);
+  }
+  std::string name = o.hw;
+  if (!o.system.empty()) name = hardware_for_system(o.system);
+  if (name.empty()) name = s.cluster.hardware.empty() ? "rtx3090" : s.cluster.hardware;
+  return s.registry.create<Hardware>(PluginKind::hardware, name);
+}
+
+// --system_eff replaces the achieved fractions, as the original tool's
+// single efficiency knob did.
+void apply_system_eff(Session& s, const Options& o) {
+  if (!o.system_eff) return;
+  if (*o.system_eff <= 0 || *o.system_eff > 1) throw InputError("--system_eff: expected a number in (0, 1]");
+  HardwareSpec spec = s.hardware->spec();
+  spec.achieved.compute_fraction = *o.system_eff;
+  spec.achieved.bandwidth_fraction = *o.system_eff;
+  s.hardware = Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec)), s.hardware.name());
+  s.notes.push_back("--system_eff " + std::to_string(*o.system_eff) +
+                    " replaces the calibrated compute and bandwidth fractions");
+}
+
+}  // namespace
+
+Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
+  if (!o.model_config.empty()) {
+    const std::string text = read_text_file(o.model_config, "--model-config");
+    nlohmann::json cfg;
+    cfg["hf_config"] = parse_json(text, o.model_config);
+    cfg["source"] = o.model_config;
+    if (!o.model_plugin.empty()) return registry.create<Model>(PluginKind::model, o.model_plugin, cfg.dump());
+    std::string why;
+    for (const Entry* e : registry.entries(PluginKind::model)) {
+      try {
+        return registry.create<Model>(PluginKind::model, e->name, cfg.dump());
+      } catch (const std::exception& ex) {
+        why += "\n  " + e->name + ": " + ex.what();
+      }
+    }
+    throw InputError(o.model_config + ": no model plugin accepts this configuration:" + why);
+  }
+  if (!o.model_plugin.empty()) {
+    nlohmann::json cfg = nlohmann::json::object();
+    if (!o.model.empty()) cfg["variant"] = o.model;
+    return registry.create<Model>(PluginKind::model, o.model_plugin, cfg.dump());
+  }
+  return registry.create<Model>(PluginKind::model, o.model.empty() ? "llama2_7b" : o.model);
+}
+
+EngineProfile open_engine(const Options& o) {
+  if (!o.engine_file.empty()) return engine_from_text(read_text_file(o.engine_file, "--engine-file"), o.engine_file);
+  const std::string name = o.engine.empty() ? "vllm" : o.engine;
+  if (const EngineProfile* e = find_engine(name)) return *e;
+  throw InputError("--engine: unknown engine '" + name + "'; built-in engines: " + engine_names() +
+                   " (or --engine-file)");
+}
+
+namespace {
+
+DType dtype_flag(const std::string& value, const char* flag) {
+  if (auto t = parse_dtype(value)) return *t;
+  throw InputError(std::string(flag) + ": expected one of fp32, bf16, fp16, fp8, int8, int4, found '" + value + "'");
+}
+
+}  // namespace
+
+Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const Options& o,
+                           std::vector<std::string>& notes) {
+  Precision p;
+  p.weights = o.dtype.empty() ? model.native_dtype : dtype_flag(o.dtype, "--dtype");
+  if (!o.act_dtype.empty()) {
+    p.activations = dtype_flag(o.act_dtype, "--act-dtype");
+  } else if (p.weights == DType::fp8 && hw.peak_for(DType::fp8) > 0) {
+    p.activations = DType::fp8;
+  } else if (p.weights == DType::fp16 || p.weights == DType::fp32) {
+    p.activations = p.weights;
+  } else {
+    p.activations = DType::bf16;
+  }
+  if (p.weights == DType::fp8 && p.activations != DType::fp8)
+    notes.push_back(hw.name + " has no fp8 tensor cores: fp8 weights are dequantized and multiplied in bf16");
+  if (is_integer(p.weights) && !is_integer(p.activations))
+    notes.push_back(std::string(name_of(p.weights)) + " weights are weight-only: they read fewer bytes but compute in " +
+                      std::string(name_of(p.activations)));
+  p.kv_cache = o.kv_dtype.empty() ? (p.activations == DType::fp8 ? DType::bf16 : p.activations)
+                                  : dtype_flag(o.kv_dtype, "--kv-dtype");
+  return p;
+}
+
+namespace {
+
+ClusterSpec open_cluster(const Options& o) {
+  ClusterSpec c;
+  if (!o.cluster.empty()) {
+    if (const ClusterSpec* preset = find_cluster(o.cluster))
+      c = *preset;
+    else if (std::filesystem::exists(o.cluster))
+      c = cluster_from_text(read_text_file(o.cluster, "--cluster"), o.cluster);
+    else
+      throw InputError("--cluster: '" + o.cluster + "' is neither a preset (" + cluster_names() + ") nor a file");
+  } else if (!o.system.empty()) {
+    if (const ClusterSpec* preset = find_cluster(o.system)) c = *preset;
+  }
+  if (o.nodes) c.nodes = *o.nodes;
+  if (o.gpus_per_node) c.gpus_per_node = *o.gpus_per_node;
+  if (o.inter_node_gbps) {
+    if (*o.inter_node_gbps <= 0) throw InputError("--inter-node-bw: expected a positive number of Gb/s");
+    c.inter.kind = "infiniband";
+    c.inter.bandwidth = *o.inter_node_gbps / 8.0 * 1e9;
+    if (c.inter.latency <= 0) c.inter.latency = 15e-6;
+    c.inter.efficiency = 0.85;
+  }
+  if (o.inter_node_latency_us) c.inter.latency = *o.inter_node_latency_us * 1e-6;
+  return c;
+}
+
+}  // namespace
+
+std::string default_comm(const LinkSpec& link) {
+  return link.kind == "nvlink" || link.kind == "xgmi" || link.kind == "ici" ? "nv_like" : "pcie_like";
+}
+
+namespace {
+
+// Without an inter-node description, multi-node layouts found automatically
+// use the cluster preset of the same hardware, else 100 Gb/s InfiniBand.
+LinkSpec default_inter(const Session& s) {
+  if (s.cluster.inter.bandwidth > 0) return s.cluster.inter;
+  for (const auto& c : builtin_clusters())
+    if (c.hardware == s.hardware->spec().name && c.inter.bandwidth > 0) return c.inter;
+  LinkSpec l;
+  l.kind = "infiniband";
+  l.bandwidth = 100e9 / 8;
+  l.latency = 15e-6;
+  l.efficiency = 0.85;
+  return l;
+}
+
+void choose_layout(Session& s, const Options& o, const Request& largest) {
+  const LinkSpec intra = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  const bool given = o.tp || o.pp || o.ep;
+  SearchSpace space{intra, default_inter(s), s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u,
+                    s.cluster.nodes > 1 ? s.cluster.nodes : 0u, 4096};
+  if (!given) {
+    auto choice = smallest_fitting_layout(*s.model, s.hardware->spec(), s.engine, s.precision, largest, space);
+    if (!choice) {
+      Parallelism one;
+      Layout l = make_layout(one, 1, 1, intra, space.inter, s.model->info().layers);
+      const MemoryEstimate m = estimate_memory(*s.model, l, s.precision, s.engine, s.hardware->spec(), largest);
+      throw InputError("no standard layout of up to " + std::to_string(space.max_gpus) + " " +
+                       s.hardware->spec().name + " GPUs fits " + s.model->info().name + " (one GPU " +
+                       describe_overflow(m, s.hardware->spec().name) + "); try a smaller --dtype or batch");
+    }
+    s.layout = choice->layout;
+    if (choice->parallel.tp * choice->parallel.pp > 1)
+      s.notes.push_back("no layout given: using the smallest that fits, " + describe_parallel(choice->parallel) +
+                        " (" + describe(s.layout) + ")");
+    return;
+  }
+  Parallelism p;
+  p.tp = o.tp.value_or(1);
+  p.pp = o.pp.value_or(1);
+  p.ep = o.ep.value_or(1);
+  if (Status st = s.model->check(p); !st) throw InputError(st.message);
+  const unsigned world = p.pp * std::max(p.tp, p.ep);
+  const LinkSpec inter = world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
+  s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra,
+                         inter, s.model->info().layers);
+  const MemoryEstimate m = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
+  if (!m.fits()) {
+    std::string msg = "the layout " + describe_parallel(p) + " does not fit: " + s.model->info().name + " " +
+                      describe_overflow(m, s.hardware->spec().name);
+    if (auto fit = smallest_fitting_layout(*s.model, s.hardware->spec(), s.engine, s.precision, largest, space))
+      msg += ". A layout that fits: " + describe_parallel(fit->parallel) + " (" + describe(fit->layout) + ")";
+    throw InputError(msg);
+  }
+}
+
+}  // namespace
+
+std::string hardware_for_system(const std::string& system) {
+  for (const auto& s : kSystems)
+    if (system == s.seed) return s.genz;
+  if (const ClusterSpec* c = find_cluster(system)) return c->hardware;
+  return system;  // a genz name given to --system works too
+}
+
+void load_plugins(PluginRegistry& registry, const Options& o) {
+  for (const auto& dir : plugin_search_path(o.plugin_paths, std::getenv("GENZ_PLUGIN_PATH"), executable_path()))
+    registry.load_directory(dir);
+}
+
+std::unique_ptr<Session> open_session(const Options& o, const Request& largest) {
+  auto s = std::make_unique<Session>();
+  load_plugins(s->registry, o);
+  s->cluster = open_cluster(o);
+  s->hardware = open_hardware(*s, o);
+  apply_system_eff(*s, o);
+  s->hardware->set_accumulate16(o.accumulate == "fp16");
+  s->model = open_model(s->registry, o);
+  s->engine = open_engine(o);
+  s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
+  choose_layout(*s, o, largest);
+  const std::string comm = !o.comm.empty() ? o.comm : !s->cluster.comm.empty() ? s->cluster.comm
+                                                                                : default_comm(s->layout.intra);
+  s->comm = s->registry.create<CommBackend>(PluginKind::comm, comm);
+  Components c;
+  c.model = s->model.get();
+  c.hardware = s->hardware.get();
+  c.comm = s->comm.get();
+  c.engine = &s->engine;
+  c.layout = s->layout;
+  c.precision = s->precision;
+  c.names = {s->model.plugin(), s->hardware.plugin(), s->comm.plugin()};
+  s->predictor = std::make_unique<Predictor>(std::move(c));
+  return s;
+}
+
+}  // namespace genz::cli

@@ -1,0 +1,51 @@
+// One run's composition: the plugins found, and the model, hardware, comm
+// backend, engine, cluster and layout chosen from the options.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "genz/cluster.hpp"
+#include "genz/engine_profile.hpp"
+#include "genz/handle.hpp"
+#include "genz/layout.hpp"
+#include "genz/memory_model.hpp"
+#include "genz/plugin_registry.hpp"
+#include "genz/predictor.hpp"
+#include "options.hpp"
+
+namespace genz::cli {
+
+struct Session {
+  PluginRegistry registry;
+  Handle<Model> model;
+  Handle<Hardware> hardware;
+  Handle<CommBackend> comm;
+  EngineProfile engine;
+  ClusterSpec cluster;
+  Layout layout;
+  Precision precision;
+  std::vector<std::string> notes;  // choices genz made for the user, shown once
+  std::unique_ptr<Predictor> predictor;
+};
+
+/// Loads the plugins on the search path (see search_path.hpp).
+void load_plugins(PluginRegistry& registry, const Options& o);
+
+/// Builds everything; `largest` is the biggest request of the run, used to
+/// check that the layout fits in memory (or to choose one when none was given).
+std::unique_ptr<Session> open_session(const Options& o, const Request& largest);
+
+/// The original tool's --system names, mapped to genz hardware names.
+std::string hardware_for_system(const std::string& system);
+
+// The pieces open_session composes, for commands that need only some.
+Handle<Model> open_model(const PluginRegistry& registry, const Options& o);
+EngineProfile open_engine(const Options& o);
+Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const Options& o,
+                           std::vector<std::string>& notes);
+/// nv_like for NVLink-class links, pcie_like otherwise.
+std::string default_comm(const LinkSpec& link);
+
+}  // namespace genz::cli

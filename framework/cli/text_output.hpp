@@ -1,0 +1,22 @@
+// Human-readable tables on a stream.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "genz/memory_model.hpp"
+#include "genz/predictor.hpp"
+#include "genz/sdk/report.hpp"
+#include "genz/step_model.hpp"
+
+namespace genz::cli {
+
+void print_prediction(std::ostream& os, const Request& r, const Prediction& p);
+/// Operators grouped as GEMM / attention / communication / other.
+void print_breakdown(std::ostream& os, const std::string& title, const std::vector<OpLine>& lines);
+void print_memory(std::ostream& os, const MemoryReport& m);
+void print_accuracy(std::ostream& os, const std::vector<MetricAccuracy>& a);
+std::string format_ms(double seconds);
+
+}  // namespace genz::cli

@@ -1,0 +1,52 @@
+// How a serving engine runs a model: what it fuses, how many kernels an
+// operator costs, what the CPU does per kernel and per step, how attention is
+// parallelised and what stays in memory. Profiles are data (data/engines/).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "genz/sdk/model.hpp"
+#include "genz/sdk/op.hpp"
+
+namespace genz {
+
+inline constexpr int kEwKindCount = static_cast<int>(EwKind::other) + 1;
+
+/// Cost of one element-wise operator under an engine: kernel launches, and
+/// DRAM traffic in activation-sized elements moved per element of the tensor
+/// (negative: the fused default of op_resources.hpp).
+struct EwCost {
+  double kernels = 1;
+  double traffic = -1;
+};
+
+enum class KvStrategy { preallocated, concat };
+
+struct EngineProfile {
+  std::string name;
+  std::string description;
+  EngineTraits traits;
+  std::array<EwCost, kEwKindCount> elementwise{};
+  bool attention_split_kv = true;  // flash-decoding: decode attention fills the GPU
+  KvStrategy kv_strategy = KvStrategy::preallocated;
+  bool cuda_graphs = false;        // decode steps replay a captured graph
+  double host_per_kernel = 0;      // s of CPU per launch when not in a graph
+  double host_per_graph_step = 0;  // s of CPU per decode step with graphs
+  double host_per_request = 0;     // s of CPU before prefill starts
+  double extra_kernels_per_step = 0;  // masks, position tensors, bookkeeping
+  bool keeps_prompt_logits = false;   // prompt logits alive after prefill
+  bool beam_copies_prompt = true;     // beams hold their own prompt KV
+  double memory_fraction = 1.0;       // of GPU memory the engine may use
+  double reserved_bytes = 0;          // CUDA context and workspace
+};
+
+/// Built-in profiles: hf, vllm, trtllm, ideal.
+const std::vector<EngineProfile>& builtin_engines();
+const EngineProfile* find_engine(const std::string& name);
+/// Reads a profile file (JSON with comments); errors name the file and key.
+EngineProfile engine_from_text(const std::string& text, const std::string& source);
+std::string engine_names();
+
+}  // namespace genz

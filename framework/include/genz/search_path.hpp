@@ -1,0 +1,21 @@
+// Where plugins are looked for, in this order (first found wins a name):
+//   1. each --plugin-path DIR, in the order given
+//   2. each directory of GENZ_PLUGIN_PATH (colon-separated; empty entries ignored)
+//   3. <directory of the genz executable>/../lib/genz/plugins
+// The current directory is never searched unless named explicitly.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace genz {
+
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs,
+                                                      const char* env_value,
+                                                      const std::filesystem::path& executable);
+
+/// The running executable (boost::dll::program_location()).
+std::filesystem::path executable_path();
+
+}  // namespace genz

@@ -1,0 +1,128 @@
+// CSV reports, all streamed:
+//   <predictions>        the original tool's columns, one row per request
+//                        (predictions.csv, or chat-sim.csv for --summary_dir)
+//   breakdown.csv        prefill and decode time by group per request
+//   accuracy.csv         measured vs predicted and signed errors per request
+//   accuracy_summary.csv MAPE, median, p90, max, share over 20 %, Pearson, bias
+//   memory.csv           memory breakdown of the largest request
+// (the accuracy files only when the trace has measurements)
+#include <memory>
+#include <string>
+
+#include "genz/sdk/json_view.hpp"
+#include "genz/sdk/plugin.hpp"
+#include "genz/sdk/report.hpp"
+#include "text_format.hpp"
+
+namespace {
+
+using genz::reports::csv_field;
+using genz::reports::num;
+
+constexpr const char* kPredictionHeader =
+    "Request_ID,Model,Batch,Input_Tokens,Output_Tokens,Beam_Size,TTFT(ms),TPOT(ms),E2E(ms),"
+    "Prefill_Throughput(tokens/s),Decode_Throughput(tokens/s),Simulation_Time(s),Notes\n";
+
+std::string breakdown_header() {
+  std::string h = "Request_ID,Input_Tokens,Output_Tokens";
+  for (const char* phase : {"prefill", "decode_per_token"})
+    for (const char* g : {"gemm", "attention", "communication", "other"}) h += std::string(",") + phase + "_" + g + "(ms)";
+  return h + ",decode_host_bound_share\n";
+}
+
+constexpr const char* kAccuracyHeader =
+    "Request_ID,Input_Tokens,Output_Tokens,TTFT_measured(ms),TTFT_predicted(ms),TTFT_error(%),"
+    "TPOT_measured(ms),TPOT_predicted(ms),TPOT_error(%),E2E_measured(ms),E2E_predicted(ms),E2E_error(%)\n";
+
+class CsvReport final : public genz::Reporter {
+ public:
+  explicit CsvReport(std::string predictions_file) : predictions_file_(std::move(predictions_file)) {}
+
+  genz::Status begin(const genz::RunInfo& run, genz::OutputSink& sink) noexcept override {
+    sink_ = &sink;
+    for (const auto& [k, v] : run.config)
+      if (k == "model") model_ = v;
+    predictions_ = open(predictions_file_, kPredictionHeader);
+    breakdown_ = open("breakdown.csv", breakdown_header());
+    if (run.has_measurements) accuracy_ = open("accuracy.csv", kAccuracyHeader);
+    return ok_ ? genz::Status::success() : failure();
+  }
+
+  genz::Status add(const genz::RequestRecord& r) noexcept override {
+    const genz::Prediction& p = r.predicted;
+    put(predictions_, csv_field(r.id) + "," + csv_field(model_) + "," + num(r.batch) + "," + num(r.input_tokens) +
+                          "," + num(r.output_tokens) + "," + num(r.beam) + "," + num(p.ttft * 1e3) + "," +
+                          num(p.tpot * 1e3) + "," + num(p.e2e * 1e3) + "," + num(p.prefill_throughput) + "," +
+                          num(p.decode_throughput) + "," + num(r.simulation_seconds) + "," + csv_field(r.notes) +
+                          "\n");
+    std::string b = csv_field(r.id) + "," + num(r.input_tokens) + "," + num(r.output_tokens);
+    for (double v : p.prefill) b += "," + num(v * 1e3);
+    for (double v : p.decode) b += "," + num(v * 1e3);
+    put(breakdown_, b + "," + num(p.host_bound_share) + "\n");
+    if (accuracy_ >= 0) put(accuracy_, accuracy_row(r));
+    return ok_ ? genz::Status::success() : failure();
+  }
+
+  genz::Status end(const genz::RunSummary& summary) noexcept override {
+    const int mem = open("memory.csv", "component,after_prefill(MiB),after_decode(MiB),capacity(MiB)\n");
+    for (const auto& l : summary.memory.lines)
+      put(mem, csv_field(l.component) + "," + num(l.after_prefill / 1048576.0) + "," +
+                   num(l.after_decode / 1048576.0) + "," + num(summary.memory.capacity / 1048576.0) + "\n");
+    if (accuracy_ >= 0) {
+      const int f = open("accuracy_summary.csv", "metric,n,mape(%),median(%),p90(%),max(%),over_20pct(%),pearson,bias(%)\n");
+      for (const auto& a : summary.accuracy)
+        put(f, a.metric + "," + num(static_cast<double>(a.n)) + "," + num(a.mape) + "," + num(a.median) + "," +
+                   num(a.p90) + "," + num(a.max) + "," + num(a.over_20pct) + "," + num(a.pearson) + "," + num(a.bias) +
+                   "\n");
+    }
+    return ok_ ? genz::Status::success() : failure();
+  }
+
+ private:
+  int open(const std::string& name, const std::string& header) {
+    const int f = sink_->open(name.c_str());
+    if (f < 0) {
+      ok_ = false;
+      failed_ = name;
+    }
+    put(f, header);
+    return f;
+  }
+  void put(int f, const std::string& text) {
+    if (ok_ && !sink_->write(f, text)) ok_ = false;
+  }
+  genz::Status failure() const { return genz::Status::error("could not write " + (failed_.empty() ? "a CSV file" : failed_)); }
+
+  static std::string accuracy_row(const genz::RequestRecord& r) {
+    const genz::Measurement& m = r.measured;
+    const genz::Prediction& p = r.predicted;
+    auto cols = [](bool has, double pred, double meas) {
+      return has ? "," + num(meas * 1e3) + "," + num(pred * 1e3) + "," + num(genz::relative_error_pct(pred, meas))
+                 : std::string(",,,");
+    };
+    return csv_field(r.id) + "," + num(r.input_tokens) + "," + num(r.output_tokens) + cols(m.has_ttft, p.ttft, m.ttft) +
+           cols(m.has_tpot, p.tpot, m.tpot) + cols(m.has_e2e, p.e2e, m.e2e) + "\n";
+  }
+
+  std::string predictions_file_;
+  std::string model_;
+  genz::OutputSink* sink_ = nullptr;
+  int predictions_ = -1, breakdown_ = -1, accuracy_ = -1;
+  bool ok_ = true;
+  std::string failed_;
+};
+
+std::unique_ptr<genz::Reporter> make(const void*, std::string_view config) {
+  const auto doc = genz::parse_json(config, "csv report configuration");
+  const genz::JsonView v(doc, "csv report configuration");
+  return std::make_unique<CsvReport>(v.string_or("predictions_file", "predictions.csv"));
+}
+
+void register_report(genz::Registrar& r) {
+  r.add("csv", "per-request predictions (the original tool's columns), breakdown, accuracy and memory CSVs",
+        genz::factory<genz::Reporter, make>());
+}
+
+}  // namespace
+
+GENZ_PLUGIN(GENZ_KIND_REPORT, "csv", "1.0.0", register_report)

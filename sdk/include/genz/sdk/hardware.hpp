@@ -1,0 +1,97 @@
+// The hardware interface and its default implementation, a roofline with the
+// achieved characteristics of a real machine.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "genz/sdk/hardware_spec.hpp"
+#include "genz/sdk/op.hpp"
+
+namespace genz {
+inline namespace v1 {
+
+struct OpCost {
+  double seconds = 0;
+  Bound bound = Bound::overhead;
+  double compute_seconds = 0;  // at the achievable peak
+  double memory_seconds = 0;   // at the achievable bandwidth
+};
+
+class Hardware {
+ public:
+  virtual ~Hardware() = default;
+  virtual const HardwareSpec& spec() const noexcept = 0;
+  /// Time of one instance of a resolved, non-collective operator.
+  virtual OpCost time(const Op& op) const noexcept = 0;
+  /// Whether GEMMs may use 16-bit accumulate peaks (--accumulate fp16).
+  virtual void set_accumulate16(bool on) noexcept { accumulate16_ = on; }
+
+ protected:
+  bool accumulate16_ = false;
+};
+
+/// Smooth maximum of compute and memory time: a kernel never overlaps the two
+/// perfectly; p = 1 adds them, p -> infinity is the ideal roofline. Fitted on
+/// measured kernels (see data/calibration/).
+inline double smooth_max(double a, double b, double p) noexcept {
+  const double hi = std::max(a, b);
+  if (hi <= 0) return 0;
+  if (!(p < 64)) return hi;
+  const double lo = std::min(a, b);
+  return hi * std::pow(1.0 + std::pow(lo / hi, p), 1.0 / p);
+}
+
+/// Roofline timing from a HardwareSpec. Subclass and override time() to model
+/// a part differently; call RooflineHardware::time() for what you keep.
+class RooflineHardware : public Hardware {
+ public:
+  explicit RooflineHardware(HardwareSpec spec) : spec_(std::move(spec)) {}
+  const HardwareSpec& spec() const noexcept override { return spec_; }
+
+  OpCost time(const Op& op) const noexcept override {
+    const AchievedSpec& a = spec_.achieved;
+    OpCost c;
+    c.compute_seconds = op.flops > 0 ? op.flops / achievable_flops(op) : 0;
+    c.memory_seconds = op.bytes > 0 ? op.bytes / achievable_bandwidth(op) : 0;
+    const double overhead = op.kernels * a.kernel_overhead;
+    c.seconds = overhead + smooth_max(c.compute_seconds, c.memory_seconds, a.overlap_exponent);
+    if (overhead > std::max(c.compute_seconds, c.memory_seconds))
+      c.bound = Bound::overhead;
+    else
+      c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
+    return c;
+  }
+
+  /// Tensor peak for the operator's format times the achieved fraction;
+  /// formats without matrix-unit support fall back to 16-bit (e.g. fp8
+  /// weights on Ampere are dequantized), element-wise work uses vector units.
+  double achievable_flops(const Op& op) const noexcept {
+    const AchievedSpec& a = spec_.achieved;
+    if (op.kind == OpKind::elementwise) return std::max(spec_.vector_flops, 1e9);
+    double peak = spec_.peak_for(op.compute_dtype, accumulate16_);
+    if (peak <= 0) peak = spec_.peak_for(DType::bf16, accumulate16_);
+    if (peak <= 0) peak = spec_.peak_for(DType::fp16, accumulate16_);
+    if (peak <= 0) peak = std::max(spec_.vector_flops, 1e9);
+    const double fraction = op.kind == OpKind::attention ? a.attention_fraction : a.compute_fraction;
+    return peak * fraction;
+  }
+
+  /// DRAM bandwidth, limited by how many CTAs stream at once when the kernel
+  /// has fewer independent work units than the GPU has SMs (Little's law: a
+  /// CTA keeps a bounded number of loads in flight).
+  double achievable_bandwidth(const Op& op) const noexcept {
+    const AchievedSpec& a = spec_.achieved;
+    const double bw = spec_.memory_bandwidth * a.bandwidth_fraction;
+    if (op.parallel_units > 0 && a.cta_bandwidth > 0)
+      return std::min(bw, op.parallel_units * a.cta_bandwidth);
+    return bw;
+  }
+
+ protected:
+  HardwareSpec spec_;
+};
+
+}  // namespace v1
+}  // namespace genz

@@ -1,0 +1,167 @@
+// Reading and writing hardware descriptions as JSON (comments allowed).
+//
+// Two schemas are accepted. genz's own keeps data-sheet numbers and achieved
+// (measured or fitted) numbers apart and names every unit:
+//
+//   { "name": "my_gpu", "vendor": "...",
+//     "compute": { "units": 82, "tensor_tflops": {"fp16": 71, "bf16": 71},
+//                  "tensor_tflops_acc16": {"fp16": 142}, "vector_tflops": 35.6 },
+//     "memory": { "capacity_GiB": 24, "bandwidth_GBps": 936, "l2_MiB": 6 },
+//     "interconnect": { "intra_node": { "kind": "pcie", "bandwidth_GBps": 31.5 } },
+//     "achieved": { "compute_fraction": 0.8, "bandwidth_fraction": 0.86,
+//                   "kernel_overhead_us": 1.5, "overlap_exponent": 1.2,
+//                   "cta_bandwidth_GBps": 12, "attention_fraction": 0.65,
+//                   "intra_node": { "latency_us": 18, "efficiency": 0.42 } },
+//     "engine_host": { "hf": { "per_kernel_us": 10.8, "per_request_ms": 3.1 } } }
+//
+// The original tool's keys are read too: Flops (TFLOP/s), Memory_size (GB),
+// Memory_BW (GB/s), ICN (GB/s), ICN_LL (microseconds), L2_Cache_Size (MB).
+#pragma once
+
+#include <string>
+
+#include "genz/sdk/hardware_spec.hpp"
+#include "genz/sdk/json_view.hpp"
+
+namespace genz {
+inline namespace v1 {
+
+namespace hw_json {
+constexpr double kTera = 1e12, kGiga = 1e9, kGiB = 1073741824.0, kMiB = 1048576.0;
+// Upper bounds that catch unit mistakes (a value in FLOP/s where TFLOP/s was
+// meant) without rejecting any part on the market or announced.
+constexpr double kMaxTflops = 1e5, kMaxGBps = 1e5, kMaxGiB = 1e5;
+
+inline void read_peaks(const JsonView& table, std::array<double, kDTypeCount>& out) {
+  for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
+    const auto t = parse_dtype(it.key());
+    if (!t) table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
+    out[index_of(*t)] = table.number(it.key().c_str(), 0, kMaxTflops) * kTera;
+  }
+}
+
+inline void read_link(const JsonView& v, LinkSpec& link) {
+  link.kind = v.string_or("kind", link.kind);
+  link.bandwidth = v.number_or("bandwidth_GBps", link.bandwidth / kGiga, 0, kMaxGBps) * kGiga;
+  link.latency = v.number_or("latency_us", link.latency * 1e6, 0, 1e5) * 1e-6;
+  link.efficiency = v.number_or("efficiency", link.efficiency, 1e-3, 1.0);
+}
+
+inline void read_achieved(const JsonView& v, HardwareSpec& s) {
+  AchievedSpec& a = s.achieved;
+  a.compute_fraction = v.number_or("compute_fraction", a.compute_fraction, 1e-3, 1.5);
+  a.bandwidth_fraction = v.number_or("bandwidth_fraction", a.bandwidth_fraction, 1e-3, 1.0);
+  a.kernel_overhead = v.number_or("kernel_overhead_us", a.kernel_overhead * 1e6, 0, 1e4) * 1e-6;
+  a.overlap_exponent = v.number_or("overlap_exponent", a.overlap_exponent, 1.0, 64.0);
+  a.cta_bandwidth = v.number_or("cta_bandwidth_GBps", a.cta_bandwidth / kGiga, 0, kMaxGBps) * kGiga;
+  a.attention_fraction = v.number_or("attention_fraction", a.attention_fraction, 1e-3, 1.5);
+  if (v.has("intra_node")) {
+    const JsonView link = v.object("intra_node");
+    s.intra_node.latency = link.number_or("latency_us", s.intra_node.latency * 1e6, 0, 1e5) * 1e-6;
+    s.intra_node.efficiency = link.number_or("efficiency", s.intra_node.efficiency, 1e-3, 1.0);
+  }
+}
+
+inline void read_engine_hosts(const JsonView& v, HardwareSpec& s) {
+  for (auto it = v.raw().begin(); it != v.raw().end(); ++it) {
+    const JsonView e = v.object(it.key().c_str());
+    EngineHostSpec h;
+    h.engine = it.key();
+    h.per_kernel = e.number_or("per_kernel_us", 0, 0, 1e4) * 1e-6;
+    h.per_request = e.number_or("per_request_ms", 0, 0, 1e5) * 1e-3;
+    s.engine_hosts.push_back(h);
+  }
+}
+
+inline void read_seed_schema(const JsonView& v, HardwareSpec& s) {
+  const double flops = v.number("Flops", 1e-3, kMaxTflops) * kTera;
+  s.peak[index_of(DType::bf16)] = flops;
+  s.peak[index_of(DType::fp16)] = flops;
+  s.memory_bytes = v.number("Memory_size", 1e-3, kMaxGiB) * kGiB;
+  s.memory_bandwidth = v.number("Memory_BW", 1e-3, kMaxGBps) * kGiga;
+  s.intra_node.bandwidth = v.number_or("ICN", 0, 0, kMaxGBps) * kGiga;
+  s.intra_node.latency = v.number_or("ICN_LL", 0, 0, 1e5) * 1e-6;
+  s.l2_bytes = v.number_or("L2_Cache_Size", 0, 0, 1e5) * kMiB;
+  s.vector_flops = flops / 8;
+}
+
+inline void read_genz_schema(const JsonView& v, HardwareSpec& s) {
+  const JsonView compute = v.object("compute");
+  s.compute_units = static_cast<unsigned>(compute.integer_or("units", 0, 0, 1000000));
+  read_peaks(compute.object("tensor_tflops"), s.peak);
+  if (compute.has("tensor_tflops_acc16")) read_peaks(compute.object("tensor_tflops_acc16"), s.peak_acc16);
+  s.vector_flops = compute.number_or("vector_tflops", 0, 0, kMaxTflops) * kTera;
+  const JsonView memory = v.object("memory");
+  s.memory_bytes = memory.number("capacity_GiB", 1e-3, kMaxGiB) * kGiB;
+  s.memory_bandwidth = memory.number("bandwidth_GBps", 1e-3, kMaxGBps) * kGiga;
+  s.l2_bytes = memory.number_or("l2_MiB", 0, 0, 1e5) * kMiB;
+  const JsonView icn = v.optional_object("interconnect");
+  if (icn.has("intra_node")) read_link(icn.object("intra_node"), s.intra_node);
+}
+}  // namespace hw_json
+
+/// Reads a hardware description. source names the file in error messages;
+/// fallback_name is used when the document has no "name".
+inline HardwareSpec hardware_from_json(const nlohmann::json& doc, const std::string& source,
+                                       const std::string& fallback_name) {
+  using namespace hw_json;
+  const JsonView v(doc, source);
+  if (!doc.is_object()) v.fail("(document)", "a JSON object", type_name(doc));
+  HardwareSpec s;
+  s.name = v.string_or("name", fallback_name);
+  if (s.name.empty()) v.fail("name", "a non-empty string", "\"\"");
+  s.display_name = v.string_or("display_name", s.name);
+  s.vendor = v.string_or("vendor", "");
+  s.notes = v.string_or("notes", "");
+  if (v.has("Flops"))
+    read_seed_schema(v, s);
+  else
+    read_genz_schema(v, s);
+  bool any_peak = false;
+  for (double p : s.peak) any_peak = any_peak || p > 0;
+  if (!any_peak) v.fail("compute/tensor_tflops", "at least one positive peak", "none");
+  if (v.has("achieved")) read_achieved(v.object("achieved"), s);
+  if (v.has("engine_host")) read_engine_hosts(v.object("engine_host"), s);
+  return s;
+}
+
+inline HardwareSpec hardware_from_text(std::string_view text, const std::string& source,
+                                       const std::string& fallback_name) {
+  return hardware_from_json(parse_json(text, source), source, fallback_name);
+}
+
+/// Writes genz's schema; numbers round-trip through hardware_from_json.
+inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
+  using namespace hw_json;
+  nlohmann::ordered_json j;
+  j["name"] = s.name;
+  j["display_name"] = s.display_name;
+  j["vendor"] = s.vendor;
+  if (!s.notes.empty()) j["notes"] = s.notes;
+  auto peaks = [](const std::array<double, kDTypeCount>& p) {
+    nlohmann::ordered_json t = nlohmann::ordered_json::object();
+    for (DType d : kAllDTypes)
+      if (p[index_of(d)] > 0) t[std::string(name_of(d))] = p[index_of(d)] / kTera;
+    return t;
+  };
+  j["compute"] = {{"units", s.compute_units}, {"tensor_tflops", peaks(s.peak)}, {"vector_tflops", s.vector_flops / kTera}};
+  if (!peaks(s.peak_acc16).empty()) j["compute"]["tensor_tflops_acc16"] = peaks(s.peak_acc16);
+  j["memory"] = {{"capacity_GiB", s.memory_bytes / kGiB},
+                 {"bandwidth_GBps", s.memory_bandwidth / kGiga},
+                 {"l2_MiB", s.l2_bytes / kMiB}};
+  j["interconnect"]["intra_node"] = {{"kind", s.intra_node.kind}, {"bandwidth_GBps", s.intra_node.bandwidth / kGiga}};
+  const AchievedSpec& a = s.achieved;
+  j["achieved"] = {{"compute_fraction", a.compute_fraction},
+                   {"bandwidth_fraction", a.bandwidth_fraction},
+                   {"kernel_overhead_us", a.kernel_overhead * 1e6},
+                   {"overlap_exponent", a.overlap_exponent},
+                   {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
+                   {"attention_fraction", a.attention_fraction},
+                   {"intra_node", {{"latency_us", s.intra_node.latency * 1e6}, {"efficiency", s.intra_node.efficiency}}}};
+  for (const auto& h : s.engine_hosts)
+    j["engine_host"][h.engine] = {{"per_kernel_us", h.per_kernel * 1e6}, {"per_request_ms", h.per_request * 1e3}};
+  return j;
+}
+
+}  // namespace v1
+}  // namespace genz

@@ -1,0 +1,76 @@
+// The physical description of one accelerator: what the data sheet says and
+// what was achieved on a real machine. All values in SI units (FLOP/s, B/s,
+// bytes, seconds). hardware_json.hpp reads and writes it.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "genz/sdk/dtype.hpp"
+
+namespace genz {
+inline namespace v1 {
+
+/// A link class between accelerators (NVLink, PCIe, InfiniBand, ICI, ...).
+struct LinkSpec {
+  std::string kind;        // "nvlink", "pcie", "infiniband", "ici", "xgmi", "ethernet"
+  double bandwidth = 0;    // data sheet, bytes/s per direction per accelerator
+  double latency = 0;      // achieved per-collective latency, seconds
+  double efficiency = 0.8; // achieved fraction of bandwidth in collectives
+};
+
+/// What a real machine achieves relative to the data sheet. The defaults,
+/// for parts never measured, are the means of what genz fitted on the A100
+/// and H100 kernel timings (data/calibration/{a100_80gb,h100}.json).
+struct AchievedSpec {
+  double compute_fraction = 0.75;   // of the tensor peak, large GEMMs
+  double bandwidth_fraction = 0.89; // of the DRAM bandwidth, streaming kernels
+  double kernel_overhead = 5.3e-6;  // s per kernel (launch gap, ramp-up, tail)
+  double overlap_exponent = 1.45;   // p of the smooth roofline max (inf: ideal)
+  double cta_bandwidth = 0;         // B/s one CTA streams; 0: not limiting
+  double attention_fraction = 0.6;  // of the tensor peak, FlashAttention kernels
+};
+
+/// Host-side cost of driving this accelerator with one engine (e.g. eager
+/// PyTorch): a property of the machine's CPU and the software stack together.
+struct EngineHostSpec {
+  std::string engine;
+  double per_kernel = 0;   // s of CPU time per kernel launch
+  double per_request = 0;  // s of fixed CPU work before the first token
+};
+
+struct HardwareSpec {
+  std::string name;  // registry key, e.g. "rtx3090"
+  std::string display_name;
+  std::string vendor;
+  // Dense tensor peak per compute format with the accumulate frameworks use
+  // (fp32 for 16-bit inputs). Zero: the format has no matrix-unit support.
+  std::array<double, kDTypeCount> peak{};
+  // Peak with 16-bit accumulate where it differs (GeForce parts run fp16
+  // with fp16 accumulate at twice the fp32-accumulate rate); zero otherwise.
+  std::array<double, kDTypeCount> peak_acc16{};
+  double vector_flops = 0;  // non-tensor fp32 FLOP/s
+  unsigned compute_units = 0;  // SMs / CUs / TensorCores
+  double memory_bytes = 0;
+  double memory_bandwidth = 0;  // data sheet B/s
+  double l2_bytes = 0;
+  LinkSpec intra_node;
+  AchievedSpec achieved;
+  std::vector<EngineHostSpec> engine_hosts;
+  std::string notes;  // provenance summary, shown by `genz plugins --verbose`
+
+  double peak_for(DType t, bool accumulate16 = false) const noexcept {
+    const int i = index_of(t);
+    if (accumulate16 && peak_acc16[i] > 0) return peak_acc16[i];
+    return peak[i];
+  }
+  const EngineHostSpec* host_for(const std::string& engine) const noexcept {
+    for (const auto& h : engine_hosts)
+      if (h.engine == engine) return &h;
+    return nullptr;
+  }
+};
+
+}  // namespace v1
+}  // namespace genz
