@@ -81,6 +81,11 @@ int run_single(const Options& o) {
   std::cout << s.model->info().name << " on " << s.hardware->spec().name << " (" << describe(s.layout) << "), engine "
             << s.engine.name << ", comm " << s.comm.name() << "\n";
   print_prediction(std::cout, r, p);
+  if (s.layout.world() > 1) {
+    const double mid = r.input + std::floor((r.output - 1) / 2);
+    print_comm_split(std::cout, s.predictor->prefill_breakdown(r),
+                     r.output > 1 ? s.predictor->decode_breakdown(r, mid) : std::vector<OpLine>{});
+  }
   if (o.breakdown) {
     print_breakdown(std::cout, "prefill of " + std::to_string(static_cast<long long>(r.input)) + " tokens",
                     s.predictor->prefill_breakdown(r));
@@ -194,7 +199,7 @@ int run_trace(const Options& o) {
   summary.notes = s.notes;
   if (inconsistent > 0)
     summary.notes.push_back(std::to_string(inconsistent) +
-                            " trace rows have a measured TTFT that disagrees with E2E - (n-1) * TPOT by more than 1 %");
+                            " trace rows have a measured TTFT that disagrees with their own E2E - (n-1) * TPOT (by more than 2 % of the TTFT)");
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
   reports.end(summary);
   const auto written = sink.commit();

@@ -72,10 +72,28 @@ void print_breakdown(std::ostream& os, const std::string& title, const std::vect
       os << "    " << pad(std::string(l->op.name), 22, true) << pad(fmt("%.0f", n), 8)
          << pad(fmt("%.2f us", l->cost.seconds * 1e6), 12) << pad(fmt("%.3f ms", l->seconds * 1e3), 12)
          << pad(si(l->op.flops * n, "FLOP"), 14) << pad(si(l->op.bytes * n, "B"), 13) << "  "
-         << name_of(l->cost.bound) << "\n";
+         << (l->op.kind != OpKind::collective && l->op.kernels == 0 ? std::string_view("fused")
+                                                                     : name_of(l->cost.bound))
+         << "\n";
     }
   }
   os << "  GPU total: " << format_ms(grand) << "\n";
+}
+
+void print_comm_split(std::ostream& os, const std::vector<OpLine>& prefill, const std::vector<OpLine>& decode) {
+  double p[kCollectiveKindCount] = {}, d[kCollectiveKindCount] = {};
+  bool any = false;
+  for (const auto& l : prefill)
+    if (l.op.kind == OpKind::collective) p[static_cast<int>(l.op.collective)] += l.seconds, any = any || l.seconds > 0;
+  for (const auto& l : decode)
+    if (l.op.kind == OpKind::collective) d[static_cast<int>(l.op.collective)] += l.seconds, any = any || l.seconds > 0;
+  if (!any) return;
+  os << "\n  communication by collective  " << pad("prefill", 10) << "   " << pad("decode/token", 14) << "\n";
+  for (int k = 0; k < kCollectiveKindCount; ++k) {
+    if (p[k] == 0 && d[k] == 0) continue;
+    os << "    " << pad(std::string(name_of(static_cast<CollectiveKind>(k))), 24, true) << pad(fmt("%.3f", p[k] * 1e3), 10)
+       << " ms" << pad(fmt("%.3f", d[k] * 1e3), 12) << " ms\n";
+  }
 }
 
 void print_memory(std::ostream& os, const MemoryReport& m) {

@@ -15,15 +15,17 @@ double overlap(unsigned a0, unsigned a1, unsigned b0, unsigned b1) {
   return hi > lo ? static_cast<double>(hi - lo) : 0.0;
 }
 
-std::vector<double> stage_counts(const Op& op, const Layout& layout) {
+void append_stage_counts(const Op& op, const Layout& layout, std::vector<double>& out) {
   const std::size_t stages = layout.stage_layers.size();
-  std::vector<double> c(stages, 0.0);
+  const std::size_t at = out.size();
+  out.resize(at + stages, 0.0);
+  double* c = out.data() + at;
   switch (op.placement) {
     case Placement::pre:
-      c.front() = op.count;
+      c[0] = op.count;
       break;
     case Placement::post:
-      c.back() = op.count;
+      c[stages - 1] = op.count;
       break;
     case Placement::layers:
       for (std::size_t s = 0; s < stages; ++s)
@@ -31,7 +33,6 @@ std::vector<double> stage_counts(const Op& op, const Layout& layout) {
                                   layout.stage_layers[s].second);
       break;
   }
-  return c;
 }
 
 bool valid_cost(const OpCost& c) { return std::isfinite(c.seconds) && c.seconds >= 0; }
@@ -76,8 +77,8 @@ OpCost StepModel::time_op(const Op& op) const {
 }
 
 void StepModel::add_static(const Timed& t) {
-  for (std::size_t s = 0; s < t.stage_count.size(); ++s) {
-    const double n = t.stage_count[s];
+  for (std::size_t s = 0; s < stage_gpu_.size(); ++s) {
+    const double n = count(t, s);
     if (n == 0) continue;
     stage_gpu_[s] += n * t.cost.seconds;
     stage_split_[s][static_cast<int>(group_of(t.op))] += n * t.cost.seconds;
@@ -90,6 +91,7 @@ void StepModel::load(const Graph& graph, Phase phase, double context) {
   built_context_ = context;
   static_.clear();
   dynamic_.clear();
+  counts_.clear();
   const std::size_t stages = layout_.stage_layers.size();
   stage_gpu_.assign(stages, 0.0);
   stage_kernels_.assign(stages, engine_.extra_kernels_per_step);
@@ -97,17 +99,22 @@ void StepModel::load(const Graph& graph, Phase phase, double context) {
   for (const Op& raw : graph.ops) {
     if (std::string why = check_op(raw, graph.num_layers); !why.empty())
       throw Error("model plugin '" + names_.model + "' produced an invalid operator '" + raw.name + "': " + why);
-    Timed t{raw, {}, stage_counts(raw, layout_), raw.kv_len};
+    Timed t{raw, {}, counts_.size(), raw.kv_len, 0, 0};
+    append_stage_counts(raw, layout_, counts_);
     lower(t.op, engine_);
     t.cost = time_op(t.op);
     if (raw.context_dependent) {
+      prepare_dynamic(t);
       dynamic_.push_back(std::move(t));
     } else {
       add_static(t);
       static_.push_back(std::move(t));
     }
   }
+  dynamic_scratch_.clear();
+  for (const Timed& t : dynamic_) dynamic_scratch_.push_back(t.op);
   boundary_seconds_.clear();
+  pipeline_bytes_ = graph.pipeline_bytes;
   for (std::size_t b = 0; b < layout_.boundaries.size(); ++b) {
     PluginCall guard(names_.comm.c_str());
     const OpCost c = comm_.time(layout_.boundary_query(b, graph.pipeline_bytes));
@@ -116,26 +123,38 @@ void StepModel::load(const Graph& graph, Phase phase, double context) {
   }
 }
 
+// Resources of a context-dependent operator one token further, to get their
+// slope; lowering is affine in kv_len (op_resources.hpp, lowering.cpp), which
+// step_model_test checks against full lowering.
+void StepModel::prepare_dynamic(Timed& t) const {
+  Op next = t.op;
+  next.kv_len += 1;
+  lower(next, engine_);
+  t.flops_per_token = next.flops - t.op.flops;
+  t.bytes_per_token = next.bytes - t.op.bytes;
+}
+
 OpCost StepModel::retime(const Timed& t, double context, Op& scratch) const {
-  scratch = t.op;
-  scratch.kv_len = t.base_kv_len + (context - built_context_);
-  lower(scratch, engine_);
+  const double delta = context - built_context_;
+  scratch.kv_len = t.base_kv_len + delta;
+  scratch.flops = t.op.flops + t.flops_per_token * delta;
+  scratch.bytes = t.op.bytes + t.bytes_per_token * delta;
   return time_op(scratch);
 }
 
 StepPoint StepModel::at(double context) const {
   StepPoint p;
   // Each context-dependent operator is timed once, then counted per stage.
-  Op scratch;
   dynamic_seconds_.resize(dynamic_.size());
-  for (std::size_t i = 0; i < dynamic_.size(); ++i) dynamic_seconds_[i] = retime(dynamic_[i], context, scratch).seconds;
+  for (std::size_t i = 0; i < dynamic_.size(); ++i)
+    dynamic_seconds_[i] = retime(dynamic_[i], context, dynamic_scratch_[i]).seconds;
   const bool graph = host_.graphs && phase_ == Phase::decode;
   for (std::size_t s = 0; s < stage_gpu_.size(); ++s) {
     double gpu = stage_gpu_[s];
     double kernels = stage_kernels_[s];
     GroupSplit split = stage_split_[s];
     for (std::size_t i = 0; i < dynamic_.size(); ++i) {
-      const double n = dynamic_[i].stage_count[s];
+      const double n = count(dynamic_[i], s);
       gpu += n * dynamic_seconds_[i];
       split[static_cast<int>(group_of(dynamic_[i].op))] += n * dynamic_seconds_[i];
       kernels += n * dynamic_[i].op.kernels;
@@ -162,27 +181,29 @@ StepPoint StepModel::at(double context) const {
 
 std::vector<OpLine> StepModel::breakdown(double context) const {
   std::vector<OpLine> out;
-  Op scratch;
   auto add = [&](const Timed& t, const OpCost& c, const Op& op) {
     double n = 0;
-    for (double x : t.stage_count) n += x;
+    for (std::size_t s = 0; s < stage_gpu_.size(); ++s) n += count(t, s);
     out.push_back({op, c, n, n * c.seconds});
   };
   for (const Timed& t : static_) add(t, t.cost, t.op);
   for (const Timed& t : dynamic_) {
+    Op scratch = t.op;
     const OpCost c = retime(t, context, scratch);
     add(t, c, scratch);
   }
-  for (std::size_t b = 0; b < boundary_seconds_.size(); ++b) {
+  if (!boundary_seconds_.empty()) {
     Op op;
     op.set_name("pipeline_send_recv");
     op.kind = OpKind::collective;
     op.collective = CollectiveKind::send_recv;
     op.group = CommGroup::pp;
+    op.bytes = op.bytes_per_rank = pipeline_bytes_;
     OpCost c;
-    c.seconds = boundary_seconds_[b];
+    for (double b : boundary_seconds_) c.seconds += b;
+    const double n = static_cast<double>(boundary_seconds_.size());
     c.bound = Bound::communication;
-    out.push_back({op, c, 1, c.seconds});
+    out.push_back({op, OpCost{c.seconds / n, Bound::communication, 0, 0}, n, c.seconds});
   }
   return out;
 }

@@ -64,12 +64,16 @@ class StepModel {
   struct Timed {
     Op op;
     OpCost cost;
-    std::vector<double> stage_count;
-    double base_kv_len = 0;
+    std::size_t counts = 0;  // offset of this operator's per-stage counts in counts_
+    // Context-dependent operators: resources are affine in the cache length,
+    // so they are lowered once and moved along the line per context.
+    double base_kv_len = 0, flops_per_token = 0, bytes_per_token = 0;
   };
   OpCost time_op(const Op& op) const;
   void add_static(const Timed& t);
+  void prepare_dynamic(Timed& t) const;
   OpCost retime(const Timed& t, double context, Op& scratch) const;
+  double count(const Timed& t, std::size_t stage) const { return counts_[t.counts + stage]; }
 
   const Hardware& hw_;
   const CommBackend& comm_;
@@ -80,10 +84,13 @@ class StepModel {
   Phase phase_ = Phase::prefill;
   double built_context_ = 0;
   std::vector<Timed> static_, dynamic_;
+  std::vector<double> counts_;  // stages per operator, flat
   std::vector<double> stage_gpu_, stage_kernels_;
   std::vector<GroupSplit> stage_split_;
   std::vector<double> boundary_seconds_;
+  double pipeline_bytes_ = 0;
   mutable std::vector<double> dynamic_seconds_;  // scratch for at(); not thread-safe
+  mutable std::vector<Op> dynamic_scratch_;
 };
 
 }  // namespace genz
