@@ -10,5 +10,6 @@ int run_plugins(const Options& o);
 int run_memory(const Options& o);
 int run_calibrate(const Options& o);
 int run_validate(const Options& o);
+int run_make_trace(const Options& o);
 
 }  // namespace genz::cli

@@ -22,6 +22,7 @@ int dispatch(const genz::cli::Options& o) {
   if (o.command == "memory") return run_memory(o);
   if (o.command == "calibrate") return run_calibrate(o);
   if (o.command == "validate") return run_validate(o);
+  if (o.command == "make-trace") return run_make_trace(o);
   return run_predict(o);
 }
 
@@ -44,7 +45,8 @@ int main(int argc, char** argv) {
                  "  genz plugins [info FILE]\n"
                  "  genz memory --model llama2_7b --input-tokens 4096 --output-tokens 128 [--measured FILE]\n"
                  "  genz calibrate --hw rtx3090 --engine hf --trace tp1.csv --trace tp2.csv --out my-gpu.json\n"
-                 "  genz validate [--data-dir ../shared/data]\n\n"
+                 "  genz validate [--data-dir ../shared/data]\n"
+                 "  genz make-trace --requests 200 --seed 1 --out chat.csv\n\n"
               << o.help_text;
     return 0;
   }

@@ -10,7 +10,7 @@ namespace po = boost::program_options;
 namespace genz::cli {
 namespace {
 
-const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate"};
+const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate", "make-trace"};
 
 po::options_description describe_options() {
   po::options_description general("General");
@@ -86,6 +86,8 @@ po::options_description describe_options() {
     ("network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")
     ("folds", po::value<unsigned>()->default_value(5), "calibrate: cross-validation folds")
     ("data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")
+    ("requests", po::value<unsigned long long>(), "make-trace: number of requests")
+    ("seed", po::value<unsigned long long>()->default_value(1), "make-trace: random seed")
     ("strict", "validate: exit 1 when a check misses its target")
     ("known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
 
@@ -164,6 +166,8 @@ void fill(Options& o, const po::variables_map& vm) {
   o.folds = vm["folds"].as<unsigned>();
   str("data-dir", o.data_dir);
   o.strict = vm.count("strict") > 0;
+  if (vm.count("requests")) o.requests = vm["requests"].as<unsigned long long>();
+  o.seed = vm["seed"].as<unsigned long long>();
   str("known", o.known_failures);
 }
 
@@ -214,9 +218,17 @@ Options parse_options(int argc, const char* const* argv) {
     throw InputError(std::string(e.what()) + " (see genz --help)");
   }
   if (vm.count("positional")) o.args = vm["positional"].as<std::vector<std::string>>();
+  // The command may also follow options: genz --plugin-path DIR plugins.
+  if (o.command == "predict" && !o.args.empty())
+    for (const char* c : kCommands)
+      if (o.args.front() == c) {
+        o.command = c;
+        o.args.erase(o.args.begin());
+        break;
+      }
   fill(o, vm);
   if (!o.args.empty() && o.command != "plugins")
-    throw InputError("unexpected argument '" + o.args.front() + "' (commands: predict, plugins, memory, calibrate, validate)");
+    throw InputError("unexpected argument '" + o.args.front() + "' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
   check(o);
   return o;
 }

@@ -38,6 +38,8 @@ struct Options {
   std::vector<std::string> network;    // NCCL collective tables
   std::string calibration_out;         // --out FILE for calibrate
   unsigned folds = 5;
+  // make-trace
+  unsigned long long requests = 0, seed = 1;
   // validate
   std::string data_dir;  // ../shared/data by default
   bool strict = false;

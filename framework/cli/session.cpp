@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "genz/error.hpp"
 #include "genz/layout_search.hpp"
@@ -60,15 +61,30 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
     cfg["hf_config"] = parse_json(text, o.model_config);
     cfg["source"] = o.model_config;
     if (!o.model_plugin.empty()) return registry.create<Model>(PluginKind::model, o.model_plugin, cfg.dump());
-    std::string why;
+    // Every model plugin is asked; one that knows the architecture explains
+    // what is wrong with the file, the others only say it is not theirs.
+    std::vector<std::string> relevant;
+    std::string families;
     for (const Entry* e : registry.entries(PluginKind::model)) {
       try {
         return registry.create<Model>(PluginKind::model, e->name, cfg.dump());
       } catch (const std::exception& ex) {
-        why += "\n  " + e->name + ": " + ex.what();
+        const std::string why = ex.what();
+        if (why.find("fixed built-in variant") != std::string::npos) continue;
+        if (why.find("an architecture of this plugin's families") != std::string::npos) {
+          families += (families.empty() ? "" : ", ") + e->name;
+          continue;
+        }
+        relevant.push_back(why.substr(why.find(": ") + 2));  // drop the plugin's prefix
       }
     }
-    throw InputError(o.model_config + ": no model plugin accepts this configuration:" + why);
+    if (!relevant.empty()) throw InputError(relevant.front().rfind(o.model_config, 0) == 0 ? relevant.front() : o.model_config + ": " + relevant.front());
+    std::string arch = cfg["hf_config"].value("model_type", std::string("(none)"));
+    if (cfg["hf_config"].contains("architectures") && cfg["hf_config"]["architectures"].is_array() &&
+        !cfg["hf_config"]["architectures"].empty() && cfg["hf_config"]["architectures"][0].is_string())
+      arch = cfg["hf_config"]["architectures"][0].get<std::string>();
+    throw InputError(o.model_config + ": no model plugin reads the architecture '" + arch + "' (plugins asked: " +
+                     families + ")");
   }
   if (!o.model_plugin.empty()) {
     nlohmann::json cfg = nlohmann::json::object();

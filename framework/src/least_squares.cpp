@@ -13,20 +13,24 @@ void clamp(Vec& x, const LsqProblem& p) {
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::clamp(x[i], p.lower[i], p.upper[i]);
 }
 
-// Huber weights as iteratively reweighted least squares: weight 1 inside the
-// threshold, threshold / |r| outside.
-void weigh(Vec& r, double huber) {
-  if (huber <= 0) return;
-  for (double& v : r) {
+// Huber loss: quadratic inside the threshold, linear outside; with no
+// threshold, plain least squares.
+double loss(const Vec& r, double huber) {
+  double s = 0;
+  for (double v : r) {
     const double a = std::fabs(v);
-    if (a > huber) v *= std::sqrt(huber / a);
+    s += huber <= 0 || a <= huber ? 0.5 * v * v : huber * a - 0.5 * huber * huber;
   }
+  return s;
 }
 
-double half_sum_squares(const Vec& r) {
-  double s = 0;
-  for (double v : r) s += v * v;
-  return 0.5 * s;
+// IRLS weights of the Huber loss at the current residuals.
+Vec weights(const Vec& r, double huber) {
+  Vec w(r.size(), 1.0);
+  if (huber > 0)
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if (std::fabs(r[i]) > huber) w[i] = huber / std::fabs(r[i]);
+  return w;
 }
 
 Vec evaluate(const LsqProblem& p, const Vec& x) {
@@ -34,7 +38,6 @@ Vec evaluate(const LsqProblem& p, const Vec& x) {
   p.residuals(x, r);
   for (double v : r)
     if (!std::isfinite(v)) throw std::runtime_error("a residual is not finite: the model failed for these parameters");
-  weigh(r, p.huber);
   return r;
 }
 
@@ -85,19 +88,20 @@ LsqResult solve_least_squares(const LsqProblem& p) {
   res.x = p.start;
   clamp(res.x, p);
   Vec r = evaluate(p, res.x);
-  double cost = half_sum_squares(r);
+  double cost = loss(r, p.huber);
   double lambda = 1e-3;
   for (res.iterations = 0; res.iterations < p.max_iterations; ++res.iterations) {
     const auto J = jacobian(p, res.x, r);
+    const Vec w = weights(r, p.huber);
     std::vector<Vec> A(n, Vec(n, 0));
     Vec g(n, 0);
     for (std::size_t a = 0; a < n; ++a) {
       for (std::size_t b = a; b < n; ++b) {
         double s = 0;
-        for (std::size_t i = 0; i < r.size(); ++i) s += J[a][i] * J[b][i];
+        for (std::size_t i = 0; i < r.size(); ++i) s += w[i] * J[a][i] * J[b][i];
         A[a][b] = A[b][a] = s;
       }
-      for (std::size_t i = 0; i < r.size(); ++i) g[a] -= J[a][i] * r[i];
+      for (std::size_t i = 0; i < r.size(); ++i) g[a] -= w[i] * J[a][i] * r[i];
     }
     bool improved = false;
     for (int tries = 0; tries < 12 && !improved; ++tries) {
@@ -107,7 +111,7 @@ LsqResult solve_least_squares(const LsqProblem& p) {
         for (std::size_t j = 0; j < n; ++j) x[j] += d[j];
         clamp(x, p);
         const Vec rn = evaluate(p, x);
-        const double cn = half_sum_squares(rn);
+        const double cn = loss(rn, p.huber);
         if (cn < cost) {
           const double gain = (cost - cn) / std::max(cost, 1e-300);
           res.x = x;

@@ -84,6 +84,7 @@ int OutputDirectory::open(const char* file_name) noexcept {
     for (const auto& in : inputs_)
       if (canonical_or_self(f.final_path) == in) {
         error_ = "refusing to overwrite the input " + in.string() + " with a report of the same name";
+        refused_input_ = true;
         return -1;
       }
     f.temp_path = dir_ / ("." + name + ".tmp-" + std::to_string(::getpid()));

@@ -266,7 +266,7 @@ std::string PluginRegistry::available(PluginKind kind) const {
 
 const Entry& PluginRegistry::require(PluginKind kind, std::string_view name) const {
   if (const Entry* e = find(kind, name)) return *e;
-  throw Error("unknown " + std::string(kind_name(kind)) + " '" + std::string(name) + "'; " + available(kind));
+  throw InputError("unknown " + std::string(kind_name(kind)) + " '" + std::string(name) + "'; " + available(kind));
 }
 
 void* PluginRegistry::create_raw(const Entry& e, std::string_view config_json) const {

@@ -15,8 +15,10 @@ ReportRun::ReportRun(const PluginRegistry& registry,
 void ReportRun::check(const Status& s, const Handle<Reporter>& r, const char* stage) const {
   if (s) return;
   std::string msg = "report plugin '" + r.name() + "' failed in " + stage + ": " + s.message;
-  if (const auto* dir = dynamic_cast<const OutputDirectory*>(sink_); dir && !dir->last_error().empty())
+  if (const auto* dir = dynamic_cast<const OutputDirectory*>(sink_); dir && !dir->last_error().empty()) {
     msg += " (" + dir->last_error() + ")";
+    if (dir->refused_an_input()) throw InputError(msg + ": choose another --out");
+  }
   throw Error(msg);
 }
 

@@ -19,7 +19,7 @@ struct LsqProblem {
 
 struct LsqResult {
   std::vector<double> x;
-  double cost = 0;  // 0.5 * sum of (weighted) squared residuals
+  double cost = 0;  // the (Huber) loss at x
   int iterations = 0;
   bool converged = false;
   std::vector<bool> at_bound;  // parameter ended on a bound

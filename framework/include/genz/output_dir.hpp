@@ -24,12 +24,15 @@ class OutputDirectory final : public OutputSink {
 
   int open(const char* file_name) noexcept override;
   bool write(int file, const char* data, std::size_t size) noexcept override;
+  using OutputSink::write;
 
   /// Flushes, syncs and renames every file; throws Error on failure.
   std::vector<std::filesystem::path> commit();
   /// Removes the temporary files (also done by the destructor).
   void abort() noexcept;
   const std::string& last_error() const noexcept { return error_; }
+  /// A reporter asked for a file that would replace one of the inputs.
+  bool refused_an_input() const noexcept { return refused_input_; }
 
  private:
   struct File {
@@ -40,6 +43,7 @@ class OutputDirectory final : public OutputSink {
   std::vector<std::filesystem::path> inputs_;
   std::vector<File> files_;
   std::string error_;
+  bool refused_input_ = false;
 };
 
 /// Collects one file in memory (for --json on stdout).
@@ -47,6 +51,7 @@ class MemorySink final : public OutputSink {
  public:
   int open(const char*) noexcept override;
   bool write(int file, const char* data, std::size_t size) noexcept override;
+  using OutputSink::write;
   const std::string& text() const noexcept { return text_; }
 
  private:

@@ -25,7 +25,23 @@ unsigned dim_or(const JsonView& v, const char* key, unsigned fallback) {
   return static_cast<unsigned>(v.integer_or(key, fallback, 0, kMaxDim));
 }
 
+// The checkpoint's format: a quantization_config (fp8 blocks as DeepSeek-V3
+// ships, GPTQ/AWQ integers) wins over torch_dtype.
+DType native_dtype(const JsonView& v) {
+  if (v.has("quantization_config")) {
+    const JsonView q = v.object("quantization_config");
+    const std::string method = q.string_or("quant_method", "");
+    if (method == "fp8") return DType::fp8;
+    const long long bits = q.integer_or("bits", 0, 0, 64);
+    if (bits == 4) return DType::int4;
+    if (bits == 8) return DType::int8;
+  }
+  const auto t = parse_dtype(v.string_or("torch_dtype", "bfloat16"));
+  return t ? *t : DType::bf16;
+}
+
 void read_common(const JsonView& v, TransformerConfig& c) {
+  c.native_dtype = native_dtype(v);
   c.layers = dim(v, "num_hidden_layers");
   c.hidden = dim(v, "hidden_size");
   c.heads = dim(v, "num_attention_heads");

@@ -1,0 +1,187 @@
+// The genz executable, end to end.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace genz {
+namespace {
+
+using test::run_genz;
+
+std::string fixture_dir(const std::string& name) { return std::string(GENZ_TEST_FIXTURE_DIR) + "/" + name; }
+
+TEST(Cli, HelpAndVersion) {
+  const auto h = run_genz("--help");
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("--model-plugin"), std::string::npos);
+  EXPECT_NE(h.out.find("--tp_nodes"), std::string::npos);
+  const auto v = run_genz("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out.rfind("genz 0.1.0 (plugin ABI 1)", 0), 0u) << v.out;
+}
+
+TEST(Cli, PredictsARequestFromTheDocumentedCommandLine) {
+  const auto r = run_genz("--model-plugin llama --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"TTFT", "TPOT", "E2E", "prefill throughput", "decode throughput"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST(Cli, JsonIsTheOnlyThingOnStdout) {
+  const auto r = run_genz("--model llama2_7b --hw h100 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);  // throws if anything else is on stdout
+  EXPECT_GT(j["requests"][0]["predicted"]["TTFT"].get<double>(), 0);
+  EXPECT_TRUE(j.contains("accuracy"));
+  EXPECT_TRUE(j["memory"]["fits"].get<bool>());
+  EXPECT_NE(r.err.find("genz: info:"), std::string::npos);  // logs went to stderr
+}
+
+TEST(Cli, QuietAndVerbose) {
+  EXPECT_EQ(run_genz("--model llama2_7b --hw h100 -q").err, "");
+  EXPECT_NE(run_genz("--model llama2_7b --hw h100").err, "");
+}
+
+TEST(Cli, PluginsListsEverythingAndTheRejectedFiles) {
+  const auto r = run_genz("plugins --plugin-path " + fixture_dir("bad_abi_version") + " --plugin-path " +
+                          fixture_dir("no_entry_point"));
+  ASSERT_EQ(r.exit_code, 0);
+  for (const char* s : {"model     llama", "hardware  nvidia", "comm      pcie_like", "report    html", "rtx3090",
+                        "deepseek_v3", "ABI version mismatch: expected plugin ABI version 1, found 999",
+                        "no entry point: expected an exported function genz_plugin_v1"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(Cli, PluginsInfoChecksOneFile) {
+  const auto bad = run_genz("plugins info " + test::fixture("bad_struct_size"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("struct size mismatch"), std::string::npos);
+  const auto good = run_genz(std::string("plugins info ") + GENZ_TEST_PLUGIN_DIR + "/nvidia.so");
+  EXPECT_EQ(good.exit_code, 0);
+  EXPECT_NE(good.out.find("accepted:"), std::string::npos);
+}
+
+TEST(Cli, UnknownNamesAreClearErrorsListingTheAlternatives) {
+  const auto r = run_genz("--hw rtx9090");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown hardware 'rtx9090'; available hardware plugins:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("h100"), std::string::npos);
+}
+
+TEST(Cli, TheOriginalToolsCommandLineWorks) {
+  const auto r = run_genz("--model llama2_7b --tp_nodes 2 --system RTX3090_GPU --quantization bf16 "
+                          "--comm_backend pcie_like --batch_size 1 --beam_size 1 --system_eff 0.6 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("TP 2"), std::string::npos);
+}
+
+TEST(Cli, ALayoutThatDoesNotFitNamesOneThatDoes) {
+  const auto r = run_genz("--model llama2_70b --hw rtx3090 --tp 2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the layout --tp 2 --pp 1 does not fit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("GiB"), std::string::npos);
+  EXPECT_NE(r.err.find("A layout that fits: --tp"), std::string::npos);
+}
+
+TEST(Cli, DeepSeekOnRtx4090ChoosesTheSmallestLayoutThatFits) {
+  const auto r = run_genz("--model-plugin deepseek_v3 --hw rtx4090");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("no layout given: using the smallest that fits"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("weights fp8"), std::string::npos);
+  EXPECT_NE(r.out.find("communication by collective"), std::string::npos);
+}
+
+TEST(Cli, TheOriginalDeepSeekScenarioPrintsTheCommunicationSplit) {
+  const auto r = run_genz("--model-plugin deepseek_v3 --cluster RTX4090_PCIE_G4_IB25G --nodes 6 --tp 8 --pp 6 --ep 8 "
+                          "--dtype fp8 --input-tokens 80 --output-tokens 512 --memory -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"48 GPUs (6 nodes x 8)", "all_reduce", "all_to_all", "send_recv", "weights (experts)", ": fits"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(Cli, MisbehavingPluginsAreReportedByName) {
+  const std::string dir = " --plugin-path " + fixture_dir("misbehaving_hardware");
+  const auto nan = run_genz("--hw nan_gpu" + dir);
+  EXPECT_EQ(nan.exit_code, 1);
+  EXPECT_NE(nan.err.find("hardware plugin 'misbehaving_hardware' returned an invalid time (nan s)"), std::string::npos) << nan.err;
+  EXPECT_EQ(nan.out, "");  // no number printed as if right
+  const auto neg = run_genz("--hw negative_gpu" + dir);
+  EXPECT_EQ(neg.exit_code, 1);
+  EXPECT_NE(neg.err.find("returned an invalid time (-0.001"), std::string::npos) << neg.err;
+  const auto crash = run_genz("--hw crash_gpu" + dir);
+  EXPECT_GE(crash.exit_code, 128);  // killed by its signal
+  EXPECT_NE(crash.err.find("fatal signal SIGSEGV while running plugin misbehaving_hardware"), std::string::npos)
+      << crash.err;
+  const auto null = run_genz("--hw null_gpu" + dir);
+  EXPECT_EQ(null.exit_code, 1);
+  EXPECT_NE(null.err.find("could not be created: the factory returned no object"), std::string::npos);
+}
+
+TEST(Cli, SummaryDirReadsChatCsvAndWritesChatSimCsv) {
+  const std::string real = test::data("rtx3090-llama2-7b/tp1/chat.csv");
+  if (real.empty()) GTEST_SKIP() << "../shared/data not present";
+  test::TempDir t;
+  std::filesystem::copy_file(real, t.path() / "chat.csv");
+  const auto r = run_genz("--summary_dir " + t.path().string() + " --tp_nodes 1 --system RTX3090_GPU --engine hf");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(t.path() / "chat-sim.csv"));
+  EXPECT_NE(r.err.find("accuracy against the measurements"), std::string::npos);
+  std::ifstream in(t.path() / "chat-sim.csv");
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("Request_ID,Model,Batch,Input_Tokens,Output_Tokens,Beam_Size,TTFT(ms)", 0), 0u);
+}
+
+TEST(Cli, TheTraceIsNeverOverwritten) {
+  test::TempDir t;
+  const auto trace = t.file("predictions.csv", "input_tokens,output_tokens\n10,5\n");
+  const auto r = run_genz("--trace " + trace.string() + " --out " + t.path().string() + " --report csv -q");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("refusing to overwrite the input"), std::string::npos) << r.err;
+  std::ifstream in(trace);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "input_tokens,output_tokens\n10,5\n");
+}
+
+TEST(Cli, ModelConfigFile) {
+  test::TempDir t;
+  const auto cfg = t.file("config.json", R"({"architectures": ["Qwen2ForCausalLM"], "hidden_size": 3584,
+    "num_hidden_layers": 28, "num_attention_heads": 28, "num_key_value_heads": 4, "intermediate_size": 18944,
+    "vocab_size": 152064, "max_position_embeddings": 32768})");
+  const auto r = run_genz("--model-config " + cfg.string() + " --hw h100 -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto deepseek = t.file("ds.json", R"({"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 7168,
+    "num_hidden_layers": 61, "num_attention_heads": 128, "q_lora_rank": 1536, "kv_lora_rank": 512,
+    "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "intermediate_size": 18432,
+    "n_routed_experts": 256, "num_experts_per_tok": 8, "n_shared_experts": 1, "moe_intermediate_size": 2048,
+    "first_k_dense_replace": 3, "vocab_size": 129280, "torch_dtype": "bfloat16",
+    "quantization_config": {"quant_method": "fp8", "weight_block_size": [128, 128]}})");
+  const auto d = run_genz("--model-config " + deepseek.string() + " --hw h200 --tp 8 -q");
+  EXPECT_EQ(d.exit_code, 0) << d.err;
+}
+
+TEST(Cli, HardwareFileWithTheOriginalToolsKeys) {
+  test::TempDir t;
+  const auto hw = t.file("custom.json", R"({"Flops": 500, "Memory_size": 32, "Memory_BW": 1000, "ICN": 100,
+                                           "L2_Cache_Size": 50, "real_values": true})");
+  const auto r = run_genz("--hw-file " + hw.string() + " --model llama2_7b -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("on custom"), std::string::npos);
+}
+
+TEST(Cli, CalibrateWritesAFileHwFileLoads) {
+  const std::string v = test::data("vidur-profiling/compute/a100/Llama-2-7b-hf-mlp.csv");
+  if (v.empty()) GTEST_SKIP() << "../shared/data not present";
+  test::TempDir t;
+  const auto out = t.path() / "a100.json";
+  const auto c = run_genz("calibrate --hw a100_80gb --operators " + v + " --out " + out.string() + " -q");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("error on held-out data"), std::string::npos);
+  const auto r = run_genz("--hw-file " + out.string() + " --model llama2_7b -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace genz

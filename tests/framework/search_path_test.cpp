@@ -1,0 +1,25 @@
+#include "genz/search_path.hpp"
+
+#include <gtest/gtest.h>
+
+namespace genz {
+namespace {
+
+TEST(SearchPath, FlagsThenEnvironmentThenBesideTheExecutable) {
+  const auto p = plugin_search_path({"/a", "/b"}, "/c::/d:", "/opt/genz/bin/genz");
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[0], "/a");
+  EXPECT_EQ(p[1], "/b");
+  EXPECT_EQ(p[2], "/c");
+  EXPECT_EQ(p[3], "/d");
+  EXPECT_EQ(p[4], "/opt/genz/lib/genz/plugins");
+}
+
+TEST(SearchPath, NeverTheCurrentDirectoryImplicitly) {
+  const auto p = plugin_search_path({}, "::", "/usr/bin/genz");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0], "/usr/lib/genz/plugins");
+}
+
+}  // namespace
+}  // namespace genz
