@@ -13,12 +13,10 @@ namespace genz::test {
 namespace fs = std::filesystem;
 
 PluginRegistry& plugins() {
-  static PluginRegistry* r = [] {
-    auto* reg = new PluginRegistry();  // lives for the whole test run
-    reg->load_directory(GENZ_TEST_PLUGIN_DIR);
-    return reg;
-  }();
-  return *r;
+  static PluginRegistry r;
+  static const bool loaded = (r.load_directory(GENZ_TEST_PLUGIN_DIR), true);
+  (void)loaded;
+  return r;
 }
 
 std::string fixture(const std::string& name) {
@@ -30,7 +28,9 @@ std::string data(const std::string& relative) {
   return fs::exists(p) ? p.lexically_normal().string() : "";
 }
 
-std::string source(const std::string& relative) { return (fs::path(GENZ_TEST_SOURCE_DIR) / relative).string(); }
+std::string source(const std::string& relative) {
+  return (fs::path(GENZ_TEST_SOURCE_DIR) / relative).string();
+}
 
 TempDir::TempDir() {
   std::random_device rd;

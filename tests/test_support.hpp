@@ -14,7 +14,7 @@ namespace genz::test {
 
 /// Every plugin built by this tree (the host's own search directory).
 PluginRegistry& plugins();
-std::string fixture(const std::string& name);  // path of build/tests/fixtures/<name>/<name>.so
+std::string fixture(const std::string& name);   // path of build/tests/fixtures/<name>/<name>.so
 std::string data(const std::string& relative);  // ../shared/data/<relative>, "" if absent
 std::string source(const std::string& relative);
 

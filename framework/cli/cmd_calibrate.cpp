@@ -1,8 +1,8 @@
 // genz calibrate: fit a hardware description's achieved characteristics to
 // measurements and write a hardware file that --hw-file loads.
 //
-//   genz calibrate --hw rtx3090 --engine hf \
-//     --trace tp1/chat.csv@tp=1 --trace tp2/chat.csv@tp=2 --out my-rtx3090.json
+//   genz calibrate --hw rtx3090 --engine hf --trace tp1/chat.csv@tp=1
+//        --trace tp2/chat.csv@tp=2 --out my-rtx3090.json
 //   genz calibrate --hw h100 --operators Llama-2-7b-hf-mlp.csv --network all_reduce.csv --out h100.json
 //
 // A trace's layout follows '@' (tp=, pp=, ep=); the default is --tp/--pp.
@@ -45,10 +45,14 @@ TraceSet read_trace_set(const std::string& spec, const Options& o) {
       unsigned value = 0;
       if (eq == std::string::npos || std::sscanf(kv.c_str() + eq + 1, "%u", &value) != 1 || value == 0)
         throw InputError("--trace " + spec + ": expected PATH@tp=N[,pp=N,ep=N], found '" + kv + "'");
-      if (key == "tp") t.parallel.tp = value;
-      else if (key == "pp") t.parallel.pp = value;
-      else if (key == "ep") t.parallel.ep = value;
-      else throw InputError("--trace " + spec + ": unknown layout key '" + key + "' (tp, pp, ep)");
+      if (key == "tp")
+        t.parallel.tp = value;
+      else if (key == "pp")
+        t.parallel.pp = value;
+      else if (key == "ep")
+        t.parallel.ep = value;
+      else
+        throw InputError("--trace " + spec + ": unknown layout key '" + key + "' (tp, pp, ep)");
     }
   }
   TraceReader reader(CsvReader::open_file(t.path, "--trace"));
@@ -95,8 +99,13 @@ CalibrationData read_data(const Options& o) {
 nlohmann::ordered_json stats_json(const std::vector<ErrorStat>& v) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& s : v)
-    a.push_back({{"dataset", s.dataset}, {"metric", s.metric}, {"n", s.n}, {"mape", s.mape},
-                 {"median", s.median}, {"p90", s.p90}, {"max", s.max}});
+    a.push_back({{"dataset", s.dataset},
+                 {"metric", s.metric},
+                 {"n", s.n},
+                 {"mape", s.mape},
+                 {"median", s.median},
+                 {"p90", s.p90},
+                 {"max", s.max}});
   return a;
 }
 
@@ -142,7 +151,8 @@ int run_calibrate(const Options& o) {
   for (const auto& p : r.params)
     std::cout << "  " << p.name << " = " << p.value << (p.at_bound ? "   (on its bound)" : "") << "\n";
   print_stats("\nerror on the data fitted:", r.fit);
-  print_stats("\nerror on held-out data (" + std::to_string(o.folds) + "-fold cross-validation over samples):", r.holdout);
+  print_stats("\nerror on held-out data (" + std::to_string(o.folds) + "-fold cross-validation over samples):",
+              r.holdout);
   print_stats("\nerror on a whole dataset held out (fitted on the others):", r.cross_layout);
   for (const auto& w : r.warnings) spdlog::warn("{}", w);
 

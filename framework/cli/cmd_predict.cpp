@@ -36,8 +36,8 @@ void check_context(const Options& o, const Request& r, const ModelInfo& info) {
 
 void log_notes(const Session& s) {
   spdlog::info("{} on {} ({}), engine {}, comm {}, weights {} / activations {} / KV {}", s.model->info().name,
-               s.hardware->spec().name, describe(s.layout), s.engine.name, s.comm.name(),
-               name_of(s.precision.weights), name_of(s.precision.activations), name_of(s.precision.kv_cache));
+               s.hardware->spec().name, describe(s.layout), s.engine.name, s.comm.name(), name_of(s.precision.weights),
+               name_of(s.precision.activations), name_of(s.precision.kv_cache));
   for (const auto& n : s.notes) spdlog::info("{}", n);
 }
 
@@ -91,7 +91,8 @@ int run_single(const Options& o) {
                     s.predictor->prefill_breakdown(r));
     if (r.output > 1) {
       const double ctx = r.input + std::floor((r.output - 1) / 2);
-      print_breakdown(std::cout, "decode step at " + std::to_string(static_cast<long long>(ctx + 1)) + " tokens of context",
+      print_breakdown(std::cout,
+                      "decode step at " + std::to_string(static_cast<long long>(ctx + 1)) + " tokens of context",
                       s.predictor->decode_breakdown(r, ctx));
     }
   }
@@ -127,7 +128,8 @@ TraceScan scan_trace(const std::string& path) {
 
 std::vector<std::pair<std::string, std::string>> chosen_reports(const Options& o, bool summary_dir) {
   std::vector<std::string> names = o.reports;
-  if (names.empty()) names = summary_dir ? std::vector<std::string>{"csv"} : std::vector<std::string>{"csv", "html", "json"};
+  if (names.empty())
+    names = summary_dir ? std::vector<std::string>{"csv"} : std::vector<std::string>{"csv", "html", "json"};
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& n : names) {
     if (n == "none") continue;
@@ -140,12 +142,14 @@ std::vector<std::pair<std::string, std::string>> chosen_reports(const Options& o
 
 class Progress {
  public:
-  Progress(std::size_t total, bool enabled) : total_(total), on_(enabled && ::isatty(STDERR_FILENO) && total >= 20000) {}
+  Progress(std::size_t total, bool enabled)
+      : total_(total), on_(enabled && ::isatty(STDERR_FILENO) && total >= 20000) {}
   void tick(std::size_t done) {
     if (!on_ || (done % 4096 != 0 && done != total_)) return;
-    const int pct = static_cast<int>(100.0 * done / total_);
+    const int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total_));
     const int bar = pct / 4;
-    std::fprintf(stderr, "\r  [%.*s%*s] %3d%% %zu/%zu", bar, "=========================", 25 - bar, "", pct, done, total_);
+    std::fprintf(stderr, "\r  [%.*s%*s] %3d%% %zu/%zu", bar, "=========================", 25 - bar, "", pct, done,
+                 total_);
     if (done == total_) std::fprintf(stderr, "\n");
   }
 
@@ -199,7 +203,8 @@ int run_trace(const Options& o) {
   summary.notes = s.notes;
   if (inconsistent > 0)
     summary.notes.push_back(std::to_string(inconsistent) +
-                            " trace rows have a measured TTFT that disagrees with their own E2E - (n-1) * TPOT (by more than 2 % of the TTFT)");
+                            " trace rows have a measured TTFT that disagrees with their own E2E - (n-1) * TPOT (by "
+                            "more than 2 % of the TTFT)");
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
   reports.end(summary);
   const auto written = sink.commit();

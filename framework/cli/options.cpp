@@ -14,82 +14,71 @@ const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "v
 
 po::options_description describe_options() {
   po::options_description general("General");
-  general.add_options()
-    ("help,h", "show this help")
-    ("version", "print the version")
-    ("verbose,v", "more log output (debug)")
-    ("quiet,q", "only warnings and errors")
-    ("no-progress", "no progress bar, even on a terminal")
-    ("plugin-path", po::value<std::vector<std::string>>()->composing(),
-     "directory to search for plugins first (repeatable)");
+  general.add_options()("help,h", "show this help")("version", "print the version")(
+      "verbose,v", "more log output (debug)")("quiet,q", "only warnings and errors")(
+      "no-progress", "no progress bar, even on a terminal")("plugin-path",
+                                                            po::value<std::vector<std::string>>()->composing(),
+                                                            "directory to search for plugins first (repeatable)");
 
   po::options_description model("Model");
-  model.add_options()
-    ("model-plugin", po::value<std::string>(), "model plugin (llama, gpt, deepseek_v3, mixtral, qwen_moe)")
-    ("model", po::value<std::string>(), "model variant, e.g. llama2_7b, llama3_70b, deepseek_v3")
-    ("model-config", po::value<std::string>(), "a Hugging Face config.json instead of a variant");
+  model.add_options()("model-plugin", po::value<std::string>(),
+                      "model plugin (llama, gpt, deepseek_v3, mixtral, qwen_moe)")(
+      "model", po::value<std::string>(), "model variant, e.g. llama2_7b, llama3_70b, deepseek_v3")(
+      "model-config", po::value<std::string>(), "a Hugging Face config.json instead of a variant");
 
   po::options_description hw("Hardware and system");
-  hw.add_options()
-    ("hw", po::value<std::string>(), "hardware name (rtx3090, rtx4090, a100_80gb, h100, h200, mi300x, tpuv6, ...)")
-    ("hw-file", po::value<std::string>(), "hardware description JSON (genz's schema or the original tool's keys)")
-    ("system", po::value<std::string>(), "the original tool's system name (RTX3090_GPU, H100_GPU, ...)")
-    ("system_eff", po::value<double>(), "original tool's efficiency factor: sets compute and bandwidth fractions")
-    ("comm", po::value<std::string>(), "communication backend: nv_like or pcie_like (default: by link kind)")
-    ("comm_backend", po::value<std::string>(), "alias of --comm")
-    ("engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")
-    ("engine-file", po::value<std::string>(), "engine profile JSON")
-    ("cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")
-    ("nodes", po::value<unsigned>(), "number of nodes")
-    ("gpus-per-node", po::value<unsigned>(), "GPUs per node")
-    ("inter-node-bw", po::value<double>(), "inter-node bandwidth per node, Gb/s")
-    ("inter-node-latency", po::value<double>(), "inter-node latency, microseconds");
+  hw.add_options()("hw", po::value<std::string>(),
+                   "hardware name (rtx3090, rtx4090, a100_80gb, h100, h200, mi300x, tpuv6, ...)")(
+      "hw-file", po::value<std::string>(), "hardware description JSON (genz's schema or the original tool's keys)")(
+      "system", po::value<std::string>(), "the original tool's system name (RTX3090_GPU, H100_GPU, ...)")(
+      "system_eff", po::value<double>(), "original tool's efficiency factor: sets compute and bandwidth fractions")(
+      "comm", po::value<std::string>(), "communication backend: nv_like or pcie_like (default: by link kind)")(
+      "comm_backend", po::value<std::string>(), "alias of --comm")(
+      "engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")(
+      "engine-file", po::value<std::string>(), "engine profile JSON")(
+      "cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")(
+      "nodes", po::value<unsigned>(), "number of nodes")("gpus-per-node", po::value<unsigned>(), "GPUs per node")(
+      "inter-node-bw", po::value<double>(), "inter-node bandwidth per node, Gb/s")(
+      "inter-node-latency", po::value<double>(), "inter-node latency, microseconds");
 
   po::options_description par("Parallelism and precision");
-  par.add_options()
-    ("tp", po::value<unsigned>(), "tensor parallel degree")
-    ("tp_nodes", po::value<unsigned>(), "alias of --tp")
-    ("pp", po::value<unsigned>(), "pipeline parallel degree")
-    ("pp_nodes", po::value<unsigned>(), "alias of --pp")
-    ("ep", po::value<unsigned>(), "expert parallel degree (MoE)")
-    ("dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")
-    ("quantization", po::value<std::string>(), "alias of --dtype")
-    ("act-dtype", po::value<std::string>(), "activations (default: from --dtype)")
-    ("kv-dtype", po::value<std::string>(), "KV cache (default: the activation format)")
-    ("accumulate", po::value<std::string>()->default_value("fp32"),
-     "GEMM accumulate format: fp32 (PyTorch) or fp16 (faster on GeForce)");
+  par.add_options()("tp", po::value<unsigned>(), "tensor parallel degree")(
+      "tp_nodes", po::value<unsigned>(), "alias of --tp")("pp", po::value<unsigned>(), "pipeline parallel degree")(
+      "pp_nodes", po::value<unsigned>(), "alias of --pp")("ep", po::value<unsigned>(), "expert parallel degree (MoE)")(
+      "dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")(
+      "quantization", po::value<std::string>(), "alias of --dtype")("act-dtype", po::value<std::string>(),
+                                                                    "activations (default: from --dtype)")(
+      "kv-dtype", po::value<std::string>(), "KV cache (default: the activation format)")(
+      "accumulate", po::value<std::string>()->default_value("fp32"),
+      "GEMM accumulate format: fp32 (PyTorch) or fp16 (faster on GeForce)");
 
   po::options_description req("Request");
-  req.add_options()
-    ("input-tokens", po::value<double>(), "prompt tokens (default 1024)")
-    ("output-tokens", po::value<double>(), "generated tokens (default 200)")
-    ("batch", po::value<double>(), "sequences per batch (default 1)")
-    ("batch_size", po::value<double>(), "alias of --batch")
-    ("beam", po::value<double>(), "beam width (default 1)")
-    ("beam_size", po::value<double>(), "alias of --beam")
-    ("context-limit", po::value<std::string>()->default_value("warn"),
-     "prompt + output beyond the model's context window: warn or error");
+  req.add_options()("input-tokens", po::value<double>(), "prompt tokens (default 1024)")(
+      "output-tokens", po::value<double>(), "generated tokens (default 200)")("batch", po::value<double>(),
+                                                                              "sequences per batch (default 1)")(
+      "batch_size", po::value<double>(), "alias of --batch")("beam", po::value<double>(), "beam width (default 1)")(
+      "beam_size", po::value<double>(), "alias of --beam")(
+      "context-limit", po::value<std::string>()->default_value("warn"),
+      "prompt + output beyond the model's context window: warn or error");
 
   po::options_description out("Traces and outputs");
-  out.add_options()
-    ("trace", po::value<std::vector<std::string>>()->composing(),
-     "request trace CSV (input_tokens, output_tokens, optional TTFT/TPOT/E2E in ms)")
-    ("summary_dir", po::value<std::string>(), "original tool's form: reads DIR/chat.csv, writes DIR/chat-sim.csv")
-    ("out", po::value<std::string>(), "output directory (reports); for calibrate: the hardware file to write")
-    ("report", po::value<std::string>(), "reports to write into --out: csv,html,json (default: csv,html,json)")
-    ("title", po::value<std::string>(), "title of the HTML report")
-    ("json", "print the result as one JSON object on stdout")
-    ("breakdown", "print the per-operator breakdown")
-    ("memory", "print the memory breakdown")
-    ("measured", po::value<std::string>(), "memory: measured memory CSV to compare with")
-    ("operators", po::value<std::vector<std::string>>()->composing(), "calibrate: operator timing tables (Vidur CSV)")
-    ("network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")
-    ("folds", po::value<unsigned>()->default_value(5), "calibrate: cross-validation folds")
-    ("data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")
-    ("requests", po::value<unsigned long long>(), "make-trace: number of requests")
-    ("seed", po::value<unsigned long long>()->default_value(1), "make-trace: random seed")
-    ("strict", "validate: exit 1 when a check misses its target")
-    ("known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
+  out.add_options()("trace", po::value<std::vector<std::string>>()->composing(),
+                    "request trace CSV (input_tokens, output_tokens, optional TTFT/TPOT/E2E in ms)")(
+      "summary_dir", po::value<std::string>(), "original tool's form: reads DIR/chat.csv, writes DIR/chat-sim.csv")(
+      "out", po::value<std::string>(), "output directory (reports); for calibrate: the hardware file to write")(
+      "report", po::value<std::string>(), "reports to write into --out: csv,html,json (default: csv,html,json)")(
+      "title", po::value<std::string>(), "title of the HTML report")(
+      "json", "print the result as one JSON object on stdout")("breakdown", "print the per-operator breakdown")(
+      "memory", "print the memory breakdown")("measured", po::value<std::string>(),
+                                              "memory: measured memory CSV to compare with")(
+      "operators", po::value<std::vector<std::string>>()->composing(), "calibrate: operator timing tables (Vidur CSV)")(
+      "network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")(
+      "folds", po::value<unsigned>()->default_value(5), "calibrate: cross-validation folds")(
+      "data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")(
+      "requests", po::value<unsigned long long>(), "make-trace: number of requests")(
+      "seed", po::value<unsigned long long>()->default_value(1), "make-trace: random seed")(
+      "strict", "validate: exit 1 when a check misses its target")(
+      "known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
 
   po::options_description all("Options");
   all.add(general).add(model).add(hw).add(par).add(req).add(out);
@@ -228,7 +217,8 @@ Options parse_options(int argc, const char* const* argv) {
       }
   fill(o, vm);
   if (!o.args.empty() && o.command != "plugins")
-    throw InputError("unexpected argument '" + o.args.front() + "' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
+    throw InputError("unexpected argument '" + o.args.front() +
+                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
   check(o);
   return o;
 }

@@ -24,8 +24,8 @@ RunInfo run_info(const Session& s, const Options& o, const std::string& trace, b
   add("model", m.name);
   add("parameters", billions(m.params_total) + " total, " + billions(m.params_active) + " active per token");
   add("model plugin", s.model.plugin());
-  add("hardware", s.hardware->spec().display_name + " (" + s.hardware->spec().name + ", plugin " +
-                      s.hardware.plugin() + ")");
+  add("hardware",
+      s.hardware->spec().display_name + " (" + s.hardware->spec().name + ", plugin " + s.hardware.plugin() + ")");
   add("layout", describe(s.layout));
   add("comm backend", s.comm.name());
   add("engine", s.engine.name + ": " + s.engine.description);

@@ -7,8 +7,8 @@
 
 #include "genz/error.hpp"
 #include "genz/layout_search.hpp"
-#include "genz/search_path.hpp"
 #include "genz/sdk/hardware_json.hpp"
+#include "genz/search_path.hpp"
 #include "genz/text_file.hpp"
 
 namespace genz::cli {
@@ -19,12 +19,12 @@ struct SystemName {
   const char* genz;
 };
 constexpr SystemName kSystems[] = {
-    {"RTX3090_GPU", "rtx3090"},   {"RTX4090_GPU", "rtx4090"}, {"A100_40GB_GPU", "a100_40gb"},
-    {"A100_80GB_GPU", "a100_80gb"}, {"H100_GPU", "h100"},     {"H200_GPU", "h200"},
-    {"GH200_GPU", "gh200"},       {"B100", "b100"},           {"GB200", "gb200"},
-    {"MI300X", "mi300x"},         {"MI325X", "mi325x"},       {"TPUv4", "tpuv4"},
-    {"TPUv5e", "tpuv5e"},         {"TPUv5p", "tpuv5p"},       {"TPUv6", "tpuv6"},
-    {"Gaudi3", "gaudi3"},         {"A6000", "a6000"},         {"RTXA6000_GPU", "a6000"}};
+    {"RTX3090_GPU", "rtx3090"},     {"RTX4090_GPU", "rtx4090"}, {"A100_40GB_GPU", "a100_40gb"},
+    {"A100_80GB_GPU", "a100_80gb"}, {"H100_GPU", "h100"},       {"H200_GPU", "h200"},
+    {"GH200_GPU", "gh200"},         {"B100", "b100"},           {"GB200", "gb200"},
+    {"MI300X", "mi300x"},           {"MI325X", "mi325x"},       {"TPUv4", "tpuv4"},
+    {"TPUv5e", "tpuv5e"},           {"TPUv5p", "tpuv5p"},       {"TPUv6", "tpuv6"},
+    {"Gaudi3", "gaudi3"},           {"A6000", "a6000"},         {"RTXA6000_GPU", "a6000"}};
 
 Handle<Hardware> open_hardware(Session& s, const Options& o) {
   if (!o.hw_file.empty()) {
@@ -78,13 +78,15 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
         relevant.push_back(why.substr(why.find(": ") + 2));  // drop the plugin's prefix
       }
     }
-    if (!relevant.empty()) throw InputError(relevant.front().rfind(o.model_config, 0) == 0 ? relevant.front() : o.model_config + ": " + relevant.front());
+    if (!relevant.empty())
+      throw InputError(relevant.front().rfind(o.model_config, 0) == 0 ? relevant.front()
+                                                                      : o.model_config + ": " + relevant.front());
     std::string arch = cfg["hf_config"].value("model_type", std::string("(none)"));
     if (cfg["hf_config"].contains("architectures") && cfg["hf_config"]["architectures"].is_array() &&
         !cfg["hf_config"]["architectures"].empty() && cfg["hf_config"]["architectures"][0].is_string())
       arch = cfg["hf_config"]["architectures"][0].get<std::string>();
-    throw InputError(o.model_config + ": no model plugin reads the architecture '" + arch + "' (plugins asked: " +
-                     families + ")");
+    throw InputError(o.model_config + ": no model plugin reads the architecture '" + arch +
+                     "' (plugins asked: " + families + ")");
   }
   if (!o.model_plugin.empty()) {
     nlohmann::json cfg = nlohmann::json::object();
@@ -127,8 +129,9 @@ Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const
   if (p.weights == DType::fp8 && p.activations != DType::fp8)
     notes.push_back(hw.name + " has no fp8 tensor cores: fp8 weights are dequantized and multiplied in bf16");
   if (is_integer(p.weights) && !is_integer(p.activations))
-    notes.push_back(std::string(name_of(p.weights)) + " weights are weight-only: they read fewer bytes but compute in " +
-                      std::string(name_of(p.activations)));
+    notes.push_back(std::string(name_of(p.weights)) +
+                    " weights are weight-only: they read fewer bytes but compute in " +
+                    std::string(name_of(p.activations)));
   p.kv_cache = o.kv_dtype.empty() ? (p.activations == DType::fp8 ? DType::bf16 : p.activations)
                                   : dtype_flag(o.kv_dtype, "--kv-dtype");
   return p;
@@ -194,14 +197,14 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
       Parallelism one;
       Layout l = make_layout(one, 1, 1, intra, space.inter, s.model->info().layers);
       const MemoryEstimate m = estimate_memory(*s.model, l, s.precision, s.engine, s.hardware->spec(), largest);
-      throw InputError("no standard layout of up to " + std::to_string(space.max_gpus) + " " +
-                       s.hardware->spec().name + " GPUs fits " + s.model->info().name + " (one GPU " +
+      throw InputError("no standard layout of up to " + std::to_string(space.max_gpus) + " " + s.hardware->spec().name +
+                       " GPUs fits " + s.model->info().name + " (one GPU " +
                        describe_overflow(m, s.hardware->spec().name) + "); try a smaller --dtype or batch");
     }
     s.layout = choice->layout;
     if (choice->parallel.tp * choice->parallel.pp > 1)
-      s.notes.push_back("no layout given: using the smallest that fits, " + describe_parallel(choice->parallel) +
-                        " (" + describe(s.layout) + ")");
+      s.notes.push_back("no layout given: using the smallest that fits, " + describe_parallel(choice->parallel) + " (" +
+                        describe(s.layout) + ")");
     return;
   }
   Parallelism p;
@@ -210,9 +213,10 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
   p.ep = o.ep.value_or(1);
   if (Status st = s.model->check(p); !st) throw InputError(st.message);
   const unsigned world = p.pp * std::max(p.tp, p.ep);
-  const LinkSpec inter = world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
-  s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra,
-                         inter, s.model->info().layers);
+  const LinkSpec inter =
+      world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
+  s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra, inter,
+                         s.model->info().layers);
   const MemoryEstimate m = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
   if (!m.fits()) {
     std::string msg = "the layout " + describe_parallel(p) + " does not fit: " + s.model->info().name + " " +
@@ -248,8 +252,9 @@ std::unique_ptr<Session> open_session(const Options& o, const Request& largest) 
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
   choose_layout(*s, o, largest);
-  const std::string comm = !o.comm.empty() ? o.comm : !s->cluster.comm.empty() ? s->cluster.comm
-                                                                                : default_comm(s->layout.intra);
+  const std::string comm = !o.comm.empty()            ? o.comm
+                           : !s->cluster.comm.empty() ? s->cluster.comm
+                                                      : default_comm(s->layout.intra);
   s->comm = s->registry.create<CommBackend>(PluginKind::comm, comm);
   Components c;
   c.model = s->model.get();

@@ -32,7 +32,9 @@ constexpr const char* kGroupNames[] = {"GEMM", "attention", "communication", "ot
 
 }  // namespace
 
-std::string format_ms(double seconds) { return fmt("%.3f ms", seconds * 1e3); }
+std::string format_ms(double seconds) {
+  return fmt("%.3f ms", seconds * 1e3);
+}
 
 void print_prediction(std::ostream& os, const Request& r, const Prediction& p) {
   os << "request: " << fmt("%.0f", r.input) << " input tokens, " << fmt("%.0f", r.output) << " output tokens, batch "
@@ -73,7 +75,7 @@ void print_breakdown(std::ostream& os, const std::string& title, const std::vect
          << pad(fmt("%.2f us", l->cost.seconds * 1e6), 12) << pad(fmt("%.3f ms", l->seconds * 1e3), 12)
          << pad(si(l->op.flops * n, "FLOP"), 14) << pad(si(l->op.bytes * n, "B"), 13) << "  "
          << (l->op.kind != OpKind::collective && l->op.kernels == 0 ? std::string_view("fused")
-                                                                     : name_of(l->cost.bound))
+                                                                    : name_of(l->cost.bound))
          << "\n";
     }
   }
@@ -91,8 +93,8 @@ void print_comm_split(std::ostream& os, const std::vector<OpLine>& prefill, cons
   os << "\n  communication by collective  " << pad("prefill", 10) << "   " << pad("decode/token", 14) << "\n";
   for (int k = 0; k < kCollectiveKindCount; ++k) {
     if (p[k] == 0 && d[k] == 0) continue;
-    os << "    " << pad(std::string(name_of(static_cast<CollectiveKind>(k))), 24, true) << pad(fmt("%.3f", p[k] * 1e3), 10)
-       << " ms" << pad(fmt("%.3f", d[k] * 1e3), 12) << " ms\n";
+    os << "    " << pad(std::string(name_of(static_cast<CollectiveKind>(k))), 24, true)
+       << pad(fmt("%.3f", p[k] * 1e3), 10) << " ms" << pad(fmt("%.3f", d[k] * 1e3), 12) << " ms\n";
   }
 }
 

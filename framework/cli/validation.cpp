@@ -72,8 +72,14 @@ TraceSet read_set(const std::string& path, unsigned tp) {
 }
 
 void trace_rows(const Stack& st, const TraceSet& t, const std::string& label, std::vector<ValidationRow>& out) {
-  const Layout layout = make_layout(t.parallel, 0, 0, st.hardware->spec().intra_node, LinkSpec{}, st.model->info().layers);
-  Components c{st.model.get(), st.hardware.get(), st.comm.get(), &st.engine, layout, st.precision,
+  const Layout layout =
+      make_layout(t.parallel, 0, 0, st.hardware->spec().intra_node, LinkSpec{}, st.model->info().layers);
+  Components c{st.model.get(),
+               st.hardware.get(),
+               st.comm.get(),
+               &st.engine,
+               layout,
+               st.precision,
                {st.model.plugin(), st.hardware.plugin(), st.comm.plugin()}};
   Predictor predictor(std::move(c));
   predictor.enable_tables(true);
@@ -86,7 +92,9 @@ void trace_rows(const Stack& st, const TraceSet& t, const std::string& label, st
   for (const auto& a : all.summarize()) {
     const ValidationRow r = row_of(label, a.metric, a.n, a.mape, a.median, a.p90, a.max);
     out.push_back(with_target(r, Stat::mape, a.metric == "TTFT" ? 5 : 3));
-    if (a.metric == "TTFT") out.push_back(with_target(row_of(label, "TTFT (single request)", a.n, a.mape, a.median, a.p90, a.max), Stat::max, 15));
+    if (a.metric == "TTFT")
+      out.push_back(
+          with_target(row_of(label, "TTFT (single request)", a.n, a.mape, a.median, a.p90, a.max), Stat::max, 15));
   }
   for (const auto& a : consistent.summarize())
     if (a.metric == "TTFT") {
@@ -98,8 +106,10 @@ void trace_rows(const Stack& st, const TraceSet& t, const std::string& label, st
 
 void memory_rows(const Stack& st, const std::string& path, std::vector<ValidationRow>& out) {
   for (const auto& m : read_measured_memory(path)) {
-    const Layout layout = make_layout(Parallelism{}, 1, 1, st.hardware->spec().intra_node, LinkSpec{}, st.model->info().layers);
-    const MemoryEstimate e = estimate_memory(*st.model, layout, st.precision, st.engine, st.hardware->spec(), m.request);
+    const Layout layout =
+        make_layout(Parallelism{}, 1, 1, st.hardware->spec().intra_node, LinkSpec{}, st.model->info().layers);
+    const MemoryEstimate e =
+        estimate_memory(*st.model, layout, st.precision, st.engine, st.hardware->spec(), m.request);
     for (const auto& c : compare_memory(e, m, path)) {
       const double err = std::fabs(c.error_pct);
       ValidationRow r = row_of("memory rtx3090 llama2-7b", c.quantity, 1, err, err, err, err);
@@ -140,15 +150,18 @@ void vidur_rows(const PluginRegistry& reg, const std::string& vidur, const char*
     meas.push_back(c.seconds);
   }
   const MetricAccuracy b = summarize_metric("all-reduce time", pred, meas);
-  out.push_back(with_target(row_of(std::string("vidur ") + gpu + " all-reduce, one DGX (nv_like)", b.metric, b.n, b.mape,
-                                   b.median, b.p90, b.max),
+  out.push_back(with_target(row_of(std::string("vidur ") + gpu + " all-reduce, one DGX (nv_like)", b.metric, b.n,
+                                   b.mape, b.median, b.p90, b.max),
                             Stat::median, 15));
 }
 
 void holdout_rows(const PluginRegistry& reg, const std::string& data, const std::string& vidur, unsigned folds,
                   std::vector<ValidationRow>& out) {
   const Stack st = rtx3090_stack(reg);
-  CalibrationContext ctx{st.model.get(), st.comm.get(), &st.engine, st.precision,
+  CalibrationContext ctx{st.model.get(),
+                         st.comm.get(),
+                         &st.engine,
+                         st.precision,
                          {st.model.plugin(), st.hardware.plugin(), st.comm.plugin()}};
   CalibrationData d;
   for (unsigned tp : {1u, 2u})
@@ -158,7 +171,8 @@ void holdout_rows(const PluginRegistry& reg, const std::string& data, const std:
   start.engine_hosts.clear();
   const CalibrationResult r = calibrate(start, ctx, d, folds);
   for (const auto& e : r.holdout) {
-    const std::string label = "held out (" + std::to_string(folds) + "-fold) " + fs::path(e.dataset).parent_path().filename().string();
+    const std::string label =
+        "held out (" + std::to_string(folds) + "-fold) " + fs::path(e.dataset).parent_path().filename().string();
     out.push_back(with_target(from_stat(label, e), Stat::mape, e.metric == "TTFT" ? 5 : 3));
   }
   for (const auto& e : r.cross_layout) {
@@ -188,20 +202,28 @@ void holdout_rows(const PluginRegistry& reg, const std::string& data, const std:
 
 double stat_value(const ValidationRow& r, Stat s) {
   switch (s) {
-    case Stat::mape: return r.mape;
-    case Stat::median: return r.median;
-    case Stat::p90: return r.p90;
-    case Stat::max: return r.max;
+    case Stat::mape:
+      return r.mape;
+    case Stat::median:
+      return r.median;
+    case Stat::p90:
+      return r.p90;
+    case Stat::max:
+      return r.max;
   }
   return r.mape;
 }
 
 const char* stat_name(Stat s) {
   switch (s) {
-    case Stat::mape: return "MAPE";
-    case Stat::median: return "median";
-    case Stat::p90: return "p90";
-    case Stat::max: return "max";
+    case Stat::mape:
+      return "MAPE";
+    case Stat::median:
+      return "median";
+    case Stat::p90:
+      return "p90";
+    case Stat::max:
+      return "max";
   }
   return "";
 }
@@ -212,7 +234,9 @@ std::string key_of(const ValidationRow& r) {
 
 }  // namespace
 
-bool ValidationRow::passed() const { return !has_target || (available && stat_value(*this, target_stat) <= threshold); }
+bool ValidationRow::passed() const {
+  return !has_target || (available && stat_value(*this, target_stat) <= threshold);
+}
 
 std::vector<ValidationRow> run_validation(const PluginRegistry& registry, const std::string& data_dir, unsigned folds) {
   std::vector<ValidationRow> out;
@@ -246,7 +270,9 @@ void print_validation(std::ostream& os, const std::vector<ValidationRow>& rows) 
     }
     char target[32] = "-";
     if (r.has_target) std::snprintf(target, sizeof target, "%s <= %g%%", stat_name(r.target_stat), r.threshold);
-    const std::string result = !r.has_target ? (r.note.empty() ? "info" : "info: " + r.note) : r.passed() ? "pass" : "FAIL";
+    const std::string result = !r.has_target ? (r.note.empty() ? "info" : "info: " + r.note)
+                               : r.passed()  ? "pass"
+                                             : "FAIL";
     std::snprintf(line, sizeof line, "%-44s %-40s %5zu %7.2f%% %7.2f%% %7.2f%% %7.2f%%  %-14s %s\n", r.dataset.c_str(),
                   r.metric.c_str(), r.n, r.mape, r.median, r.p90, r.max, target, result.c_str());
     os << line;
@@ -271,7 +297,8 @@ ValidationVerdict judge(const std::vector<ValidationRow>& rows, const std::strin
     seen.insert(key);
     if (r.passed() && known.count(key)) {
       v.ok = false;
-      v.messages.push_back("listed as a known failure but now passes: " + key + " (remove it from " + known_failures + ")");
+      v.messages.push_back("listed as a known failure but now passes: " + key + " (remove it from " + known_failures +
+                           ")");
     } else if (!r.passed() && !known.count(key)) {
       v.ok = false;
       v.messages.push_back("misses its target: " + key);

@@ -24,8 +24,8 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
     mx += x[i];
     my += y[i];
   }
-  mx /= n;
-  my /= n;
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
   double sxy = 0, sxx = 0, syy = 0;
   for (std::size_t i = 0; i < n; ++i) {
     sxy += (x[i] - mx) * (y[i] - my);
@@ -76,13 +76,14 @@ MetricAccuracy summarize_metric(const std::string& name, const std::vector<doubl
     sum_signed += e;
     if (std::fabs(e) > 20) over += 1;
   }
-  a.mape = sum_abs / a.n;
+  const double n = static_cast<double>(a.n);
+  a.mape = sum_abs / n;
   a.median = percentile(abs_err, 0.5);
   a.p90 = percentile(abs_err, 0.9);
   a.max = *std::max_element(abs_err.begin(), abs_err.end());
-  a.over_20pct = over / a.n * 100.0;
+  a.over_20pct = over / n * 100.0;
   a.pearson = pearson(predicted, measured);
-  a.bias = sum_signed / a.n;
+  a.bias = sum_signed / n;
   return a;
 }
 

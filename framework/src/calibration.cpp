@@ -44,15 +44,24 @@ constexpr Prior kPriors[] = {
 
 const std::vector<ParamDef>& param_defs() {
   static const std::vector<ParamDef> defs = {
-      {"compute_fraction", 0.05, 1.5, [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.compute_fraction; }, 1},
-      {"bandwidth_fraction", 0.05, 1.0, [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.bandwidth_fraction; }, 1},
-      {"kernel_overhead_us", 0, 30, [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.kernel_overhead; }, 1e-6},
-      {"overlap_exponent", 1, 8, [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.overlap_exponent; }, 1},
-      {"cta_bandwidth_GBps", 0.5, 200, [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.cta_bandwidth; }, 1e9},
-      {"host_per_kernel_us", 0, 100, [](HardwareSpec& s, const std::string& e) -> double& { return host_of(s, e).per_kernel; }, 1e-6},
-      {"host_per_request_ms", 0, 100, [](HardwareSpec& s, const std::string& e) -> double& { return host_of(s, e).per_request; }, 1e-3},
-      {"link_latency_us", 0, 1000, [](HardwareSpec& s, const std::string&) -> double& { return s.intra_node.latency; }, 1e-6},
-      {"link_efficiency", 0.01, 1.0, [](HardwareSpec& s, const std::string&) -> double& { return s.intra_node.efficiency; }, 1},
+      {"compute_fraction", 0.05, 1.5,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.compute_fraction; }, 1},
+      {"bandwidth_fraction", 0.05, 1.0,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.bandwidth_fraction; }, 1},
+      {"kernel_overhead_us", 0, 30,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.kernel_overhead; }, 1e-6},
+      {"overlap_exponent", 1, 8,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.overlap_exponent; }, 1},
+      {"cta_bandwidth_GBps", 0.5, 200,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.achieved.cta_bandwidth; }, 1e9},
+      {"host_per_kernel_us", 0, 100,
+       [](HardwareSpec& s, const std::string& e) -> double& { return host_of(s, e).per_kernel; }, 1e-6},
+      {"host_per_request_ms", 0, 100,
+       [](HardwareSpec& s, const std::string& e) -> double& { return host_of(s, e).per_request; }, 1e-3},
+      {"link_latency_us", 0, 1000, [](HardwareSpec& s, const std::string&) -> double& { return s.intra_node.latency; },
+       1e-6},
+      {"link_efficiency", 0.01, 1.0,
+       [](HardwareSpec& s, const std::string&) -> double& { return s.intra_node.efficiency; }, 1},
   };
   return defs;
 }
@@ -115,7 +124,9 @@ SampleMask all_samples(const CalibrationData& d, bool value) {
   return m;
 }
 
-bool trace_ttft_usable(const TraceRow& row) { return row.measured.has_ttft && inconsistency(row.measured, row.request.output) == 0; }
+bool trace_ttft_usable(const TraceRow& row) {
+  return row.measured.has_ttft && inconsistency(row.measured, row.request.output) == 0;
+}
 
 void residuals(const Predicted& p, const CalibrationData& d, const SampleMask& m, std::vector<double>& r) {
   r.clear();
@@ -163,9 +174,18 @@ std::vector<ErrorStat> stats(const Predicted& p, const CalibrationData& d, const
       if (!m.trace[t][i]) continue;
       const Measurement& me = d.traces[t].rows[i].measured;
       const Prediction& pr = p.traces[t][i];
-      if (me.has_ttft) { pv[0].push_back(pr.ttft); mv[0].push_back(me.ttft); }
-      if (me.has_tpot) { pv[1].push_back(pr.tpot); mv[1].push_back(me.tpot); }
-      if (me.has_e2e) { pv[2].push_back(pr.e2e); mv[2].push_back(me.e2e); }
+      if (me.has_ttft) {
+        pv[0].push_back(pr.ttft);
+        mv[0].push_back(me.ttft);
+      }
+      if (me.has_tpot) {
+        pv[1].push_back(pr.tpot);
+        mv[1].push_back(me.tpot);
+      }
+      if (me.has_e2e) {
+        pv[2].push_back(pr.e2e);
+        mv[2].push_back(me.e2e);
+      }
     }
     const char* names[] = {"TTFT", "TPOT", "E2E"};
     for (int k = 0; k < 3; ++k)
@@ -200,8 +220,7 @@ Fit fit(const HardwareSpec& start, const CalibrationContext& ctx, const Calibrat
     residuals(predict_all(apply(x), ctx, d), d, mask, r);
     for (std::size_t j = 0; j < params.size(); ++j)
       for (const Prior& pr : kPriors)
-        if (std::string(defs[params[j]].name) == pr.name)
-          r.push_back((x[j] - pr.mean) / pr.sigma * kMeasurementNoise);
+        if (std::string(defs[params[j]].name) == pr.name) r.push_back((x[j] - pr.mean) / pr.sigma * kMeasurementNoise);
   };
   prob.huber = 0.1;
   Fit f;
@@ -224,7 +243,9 @@ Fit fit(const HardwareSpec& start, const CalibrationContext& ctx, const Calibrat
   return f;
 }
 
-std::size_t fold_of(std::size_t i, unsigned folds) { return (i * 2654435761u) % folds; }
+std::size_t fold_of(std::size_t i, unsigned folds) {
+  return (i * 2654435761u) % folds;
+}
 
 SampleMask fold_mask(const CalibrationData& d, unsigned folds, unsigned k, bool train) {
   SampleMask m = all_samples(d, false);
@@ -329,7 +350,8 @@ CalibrationResult calibrate(const HardwareSpec& start, const CalibrationContext&
     const ParamDef& def = defs[params[j]];
     r.params.push_back({def.name, full.lsq.x[j], full.lsq.at_bound[j]});
     if (full.lsq.at_bound[j])
-      r.warnings.push_back(std::string(def.name) + " ended on its bound: the data cannot place it, or the model does not fit");
+      r.warnings.push_back(std::string(def.name) +
+                           " ended on its bound: the data cannot place it, or the model does not fit");
   }
   r.fit = evaluate(r.spec, ctx, data);
   for (const auto& s : r.fit)

@@ -45,8 +45,7 @@ ClusterSpec cluster_from_text(const std::string& text, const std::string& source
   if (v.has("intra_node")) c.intra = read_intra(v.object("intra_node"));
   if (v.has("inter_node")) c.inter = read_inter(v.object("inter_node"));
   if (c.nodes > 1 && c.inter.bandwidth <= 0)
-    v.fail("inter_node", "a link description for a cluster of " + std::to_string(c.nodes) + " nodes",
-           "nothing");
+    v.fail("inter_node", "a link description for a cluster of " + std::to_string(c.nodes) + " nodes", "nothing");
   return c;
 }
 

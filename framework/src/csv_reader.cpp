@@ -13,7 +13,8 @@ constexpr std::size_t kChunk = 1u << 20;
 
 CsvReader CsvReader::open_file(const std::string& path, const std::string& flag) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(flag + " " + path + ": expected a file, found a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(flag + " " + path + ": expected a file, found a directory");
   std::FILE* fp = std::fopen(path.c_str(), "rb");
   if (fp == nullptr) throw InputError(flag + " " + path + ": cannot be read: " + std::strerror(errno));
   return CsvReader(fp, {}, path);
@@ -26,7 +27,9 @@ CsvReader CsvReader::from_text(std::string_view text, std::string source) {
 CsvReader::CsvReader(std::FILE* fp, std::string_view text, std::string source)
     : fp_(fp), text_(text), source_(std::move(source)) {}
 
-CsvReader::CsvReader(CsvReader&& o) noexcept { *this = std::move(o); }
+CsvReader::CsvReader(CsvReader&& o) noexcept {
+  *this = std::move(o);
+}
 
 CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
   if (this != &o) {

@@ -1,6 +1,5 @@
 #include "genz/engine_profile.hpp"
 
-
 #include "genz/error.hpp"
 #include "genz_embedded.hpp"
 
@@ -16,13 +15,18 @@ struct EwName {
   const char* key;
   EwKind kind;
 };
-constexpr EwName kEwNames[] = {
-    {"embedding", EwKind::embedding},   {"rmsnorm", EwKind::rmsnorm},
-    {"layernorm", EwKind::layernorm},   {"rope", EwKind::rope},
-    {"activation", EwKind::activation}, {"gated_activation", EwKind::gated_activation},
-    {"residual_add", EwKind::residual_add}, {"router_topk", EwKind::router_topk},
-    {"kv_append", EwKind::kv_append},   {"sampling", EwKind::sampling},
-    {"copy", EwKind::copy},             {"other", EwKind::other}};
+constexpr EwName kEwNames[] = {{"embedding", EwKind::embedding},
+                               {"rmsnorm", EwKind::rmsnorm},
+                               {"layernorm", EwKind::layernorm},
+                               {"rope", EwKind::rope},
+                               {"activation", EwKind::activation},
+                               {"gated_activation", EwKind::gated_activation},
+                               {"residual_add", EwKind::residual_add},
+                               {"router_topk", EwKind::router_topk},
+                               {"kv_append", EwKind::kv_append},
+                               {"sampling", EwKind::sampling},
+                               {"copy", EwKind::copy},
+                               {"other", EwKind::other}};
 
 void read_elementwise(const JsonView& table, EngineProfile& e) {
   for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {

@@ -7,7 +7,9 @@
 namespace genz {
 namespace {
 
-unsigned node_of(unsigned rank, unsigned gpn) { return rank / gpn; }
+unsigned node_of(unsigned rank, unsigned gpn) {
+  return rank / gpn;
+}
 
 // Members of the first group: `size` ranks starting at 0 with `stride`.
 GroupPlacement place_group(unsigned size, unsigned stride, unsigned stage_size, unsigned gpn) {
@@ -37,8 +39,8 @@ std::vector<std::pair<unsigned, unsigned>> split_layers(unsigned layers, unsigne
 void check_parallel(const Parallelism& p, unsigned num_layers) {
   if (p.tp == 0 || p.pp == 0 || p.ep == 0) throw InputError("--tp, --pp and --ep must be at least 1");
   if (p.pp > num_layers)
-    throw InputError("--pp " + std::to_string(p.pp) + " is larger than the model's " +
-                     std::to_string(num_layers) + " layers: each pipeline stage needs at least one layer");
+    throw InputError("--pp " + std::to_string(p.pp) + " is larger than the model's " + std::to_string(num_layers) +
+                     " layers: each pipeline stage needs at least one layer");
   if (p.ep > 1 && p.ep % p.tp != 0 && p.tp % p.ep != 0)
     throw InputError("--ep " + std::to_string(p.ep) + " and --tp " + std::to_string(p.tp) +
                      ": expected one to divide the other (experts are spread over whole TP groups, or inside one)");
@@ -46,7 +48,9 @@ void check_parallel(const Parallelism& p, unsigned num_layers) {
 
 }  // namespace
 
-unsigned Layout::stage_size() const noexcept { return std::max(parallel.tp, parallel.ep); }
+unsigned Layout::stage_size() const noexcept {
+  return std::max(parallel.tp, parallel.ep);
+}
 
 CollectiveQuery Layout::query(CollectiveKind kind, CommGroup group, double bytes) const noexcept {
   CollectiveQuery q;

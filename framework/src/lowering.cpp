@@ -35,8 +35,7 @@ void lower(Op& op, const EngineProfile& engine) noexcept {
     case OpKind::attention:
       // Without a KV split, a CTA handles one (sequence, head, query block)
       // and streams that head's cache alone.
-      if (!engine.attention_split_kv)
-        op.parallel_units = op.batch * op.heads * std::ceil(op.q_len / kQueryBlock);
+      if (!engine.attention_split_kv) op.parallel_units = op.batch * op.heads * std::ceil(op.q_len / kQueryBlock);
       break;
     default:
       break;
@@ -44,9 +43,9 @@ void lower(Op& op, const EngineProfile& engine) noexcept {
 }
 
 std::string check_op(const Op& op, unsigned num_layers) {
-  const double values[] = {op.count, op.m,        op.n,       op.k,           op.batch,
-                           op.q_len, op.kv_len,   op.heads,   op.kv_heads,    op.head_dim_qk,
-                           op.head_dim_v, op.elements, op.bytes_per_rank};
+  const double values[] = {op.count,         op.m,     op.n,        op.k,           op.batch,      op.q_len,
+                           op.kv_len,        op.heads, op.kv_heads, op.head_dim_qk, op.head_dim_v, op.elements,
+                           op.bytes_per_rank};
   for (double v : values)
     if (!std::isfinite(v) || v < 0) return "a shape value is negative or not a number";
   if (op.placement == Placement::layers && (op.layer_begin >= op.layer_end || op.layer_end > num_layers))

@@ -20,8 +20,8 @@ double number(std::string_view s, const std::string& path, std::size_t line, con
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 0)
-    throw InputError(path + ": line " + std::to_string(line) + ", column " + col + ": expected a non-negative number, found '" +
-                     std::string(s.substr(0, 30)) + "'");
+    throw InputError(path + ": line " + std::to_string(line) + ", column " + col +
+                     ": expected a non-negative number, found '" + std::string(s.substr(0, 30)) + "'");
   return v;
 }
 
@@ -32,7 +32,8 @@ std::vector<MeasuredMemory> read_measured_memory(const std::string& path) {
   std::vector<std::string_view> f;
   if (!csv.next(f)) throw InputError(path + ": empty file");
   std::vector<std::string> header(f.begin(), f.end());
-  const char* names[] = {"Input_Tokens", "Output_Tokens", "Weights (MB)", "KV Prefill (MB)", "KV Total (MB)", "KV Decode Delta (MB)"};
+  const char* names[] = {"Input_Tokens",    "Output_Tokens", "Weights (MB)",
+                         "KV Prefill (MB)", "KV Total (MB)", "KV Decode Delta (MB)"};
   int idx[6];
   for (int i = 0; i < 6; ++i) idx[i] = column(header, names[i], path);
   std::vector<MeasuredMemory> out;
@@ -58,7 +59,8 @@ std::vector<MeasuredMemory> read_measured_memory(const std::string& path) {
   return out;
 }
 
-std::vector<MemoryComparison> compare_memory(const MemoryEstimate& m, const MeasuredMemory& row, const std::string& source) {
+std::vector<MemoryComparison> compare_memory(const MemoryEstimate& m, const MeasuredMemory& row,
+                                             const std::string& source) {
   auto item = [&](const std::string& q, double measured, double predicted_bytes) {
     const double p = predicted_bytes / kMiB;
     return MemoryComparison{source, q, measured, p, measured != 0 ? (p - measured) / measured * 100 : 0};

@@ -81,9 +81,8 @@ MemoryReport to_report(const MemoryEstimate& m, const Request& r) {
 
 std::string describe_overflow(const MemoryEstimate& m, const std::string& hw_name) {
   return "needs " + gib(m.peak()) + " on its busiest GPU (weights " + gib(m.weights()) + ", KV cache " +
-         gib(m.kv_after_decode) + ", activations and logits " +
-         gib(m.peak() - m.weights() - m.kv_after_decode) + ") but " + hw_name + " offers " + gib(m.usable) +
-         (m.usable < m.capacity ? " of its " + gib(m.capacity) : "");
+         gib(m.kv_after_decode) + ", activations and logits " + gib(m.peak() - m.weights() - m.kv_after_decode) +
+         ") but " + hw_name + " offers " + gib(m.usable) + (m.usable < m.capacity ? " of its " + gib(m.capacity) : "");
 }
 
 }  // namespace genz

@@ -70,7 +70,9 @@ OutputDirectory::OutputDirectory(fs::path dir, std::vector<fs::path> inputs) : d
   for (const auto& in : inputs) inputs_.push_back(canonical_or_self(in));
 }
 
-OutputDirectory::~OutputDirectory() { abort(); }
+OutputDirectory::~OutputDirectory() {
+  abort();
+}
 
 int OutputDirectory::open(const char* file_name) noexcept {
   try {
@@ -165,7 +167,8 @@ void write_file_atomically(const fs::path& path, const std::string& text) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   OutputDirectory out(dir, {});
   const int f = out.open(path.filename().c_str());
-  if (f < 0 || !out.write(f, text.data(), text.size())) throw Error("cannot write " + path.string() + ": " + out.last_error());
+  if (f < 0 || !out.write(f, text.data(), text.size()))
+    throw Error("cannot write " + path.string() + ": " + out.last_error());
   out.commit();
 }
 

@@ -1,8 +1,8 @@
 #include "genz/plugin_guard.hpp"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstring>
-#include <unistd.h>
 
 namespace genz {
 namespace {
@@ -20,11 +20,11 @@ void write_str(const char* s) noexcept {
 void on_fatal_signal(int sig) noexcept {
   const char* who = PluginCall::current();
   write_str("genz: fatal signal ");
-  write_str(sig == SIGSEGV   ? "SIGSEGV"
-            : sig == SIGBUS  ? "SIGBUS"
-            : sig == SIGFPE  ? "SIGFPE"
-            : sig == SIGILL  ? "SIGILL"
-                             : "SIGABRT");
+  write_str(sig == SIGSEGV  ? "SIGSEGV"
+            : sig == SIGBUS ? "SIGBUS"
+            : sig == SIGFPE ? "SIGFPE"
+            : sig == SIGILL ? "SIGILL"
+                            : "SIGABRT");
   if (who != nullptr) {
     write_str(" while running plugin ");
     write_str(who);

@@ -62,7 +62,9 @@ std::string stdlib_part(std::string_view build_id) {
   return std::string(build_id.substr(0, semi));
 }
 
-bool valid_kind(uint32_t k) { return k >= GENZ_KIND_MODEL && k <= GENZ_KIND_REPORT; }
+bool valid_kind(uint32_t k) {
+  return k >= GENZ_KIND_MODEL && k <= GENZ_KIND_REPORT;
+}
 
 // dlopen's own message: Boost.DLL 1.74 keeps only an error code, so a failed
 // load is repeated here with the error string cleared first.
@@ -222,8 +224,8 @@ bool PluginRegistry::check_and_register(const fs::path& file, std::shared_ptr<bo
     }
   }
 
-  LibraryInfo li{file.string(), name, pending.kind, info->plugin_version ? info->plugin_version : "",
-                 sdk, found_build, {}};
+  LibraryInfo li{file.string(), name, pending.kind, info->plugin_version ? info->plugin_version : "", sdk,
+                 found_build,   {}};
   for (auto& e : pending.entries) {
     e.library = infos_.size();
     li.entries.push_back(e.name);

@@ -132,23 +132,28 @@ unsigned Predictor::micro_batches(const Request& r) const noexcept {
   return static_cast<unsigned>(std::max(1.0, std::min(r.batch, pp)));
 }
 
-StepModel& Predictor::prefill_model(double batch, double tokens) {
-  // A trace has at most a few thousand distinct prompt lengths; the bound
-  // keeps a pathological one from growing the cache without limit.
-  if (prefill_cache_.size() > 65536) prefill_cache_.clear();
-  auto& slot = prefill_cache_[{batch, tokens}];
-  if (!slot) {
-    const BuildRequest req = build_request(Phase::prefill, batch, tokens, 0);
-    Status st;
-    {
-      PluginCall guard(c_.names.model.c_str());
-      st = c_.model->build(req, scratch_graph_);
-    }
-    if (!st) throw Error("model plugin '" + c_.names.model + "' could not build the prefill: " + st.message);
-    slot = new_step_model();
-    slot->load(scratch_graph_, Phase::prefill, 0);
+std::unique_ptr<StepModel> Predictor::prefill_model(double batch, double tokens) {
+  const BuildRequest req = build_request(Phase::prefill, batch, tokens, 0);
+  Status st;
+  {
+    PluginCall guard(c_.names.model.c_str());
+    st = c_.model->build(req, scratch_graph_);
   }
-  return *slot;
+  if (!st) throw Error("model plugin '" + c_.names.model + "' could not build the prefill: " + st.message);
+  auto m = new_step_model();
+  m->load(scratch_graph_, Phase::prefill, 0);
+  return m;
+}
+
+// Only the prefill's result is kept per prompt length: a trace has a few
+// thousand distinct lengths, and its memory must not grow with the trace.
+StepPoint Predictor::prefill_point(double batch, double tokens) {
+  if (prefill_cache_.size() > 65536) prefill_cache_.clear();
+  const auto it = prefill_cache_.find({batch, tokens});
+  if (it != prefill_cache_.end()) return it->second;
+  const StepPoint p = prefill_model(batch, tokens)->at_built();
+  prefill_cache_.emplace(std::make_pair(batch, tokens), p);
+  return p;
 }
 
 Predictor::DecodeCurve& Predictor::decode_curve(double rows, unsigned micro) {
@@ -173,7 +178,7 @@ Prediction Predictor::predict(const Request& r) {
   const unsigned m = micro_batches(r);
   const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
   const double per_micro = std::ceil(prompt_rows / m);
-  const StepPoint pre = prefill_model(per_micro, r.input).at_built();
+  const StepPoint pre = prefill_point(per_micro, r.input);
   const double pipelined = pre.latency + (m - 1) * pre.max_stage;
   out.ttft = host_.per_request + pipelined;
   const double scale = pre.latency > 0 ? pipelined / pre.latency : 1.0;
@@ -196,7 +201,7 @@ Prediction Predictor::predict(const Request& r) {
 
 std::vector<OpLine> Predictor::prefill_breakdown(const Request& r) {
   const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
-  return prefill_model(std::ceil(prompt_rows / micro_batches(r)), r.input).breakdown(0);
+  return prefill_model(std::ceil(prompt_rows / micro_batches(r)), r.input)->breakdown(0);
 }
 
 std::vector<OpLine> Predictor::decode_breakdown(const Request& r, double context) {

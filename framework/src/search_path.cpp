@@ -5,8 +5,7 @@
 
 namespace genz {
 
-std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs,
-                                                      const char* env_value,
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs, const char* env_value,
                                                       const std::filesystem::path& executable) {
   std::vector<std::filesystem::path> out;
   for (const auto& d : cli_dirs)

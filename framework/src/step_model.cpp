@@ -29,13 +29,15 @@ void append_stage_counts(const Op& op, const Layout& layout, std::vector<double>
       break;
     case Placement::layers:
       for (std::size_t s = 0; s < stages; ++s)
-        c[s] = op.count * overlap(op.layer_begin, op.layer_end, layout.stage_layers[s].first,
-                                  layout.stage_layers[s].second);
+        c[s] = op.count *
+               overlap(op.layer_begin, op.layer_end, layout.stage_layers[s].first, layout.stage_layers[s].second);
       break;
   }
 }
 
-bool valid_cost(const OpCost& c) { return std::isfinite(c.seconds) && c.seconds >= 0; }
+bool valid_cost(const OpCost& c) {
+  return std::isfinite(c.seconds) && c.seconds >= 0;
+}
 
 }  // namespace
 
@@ -71,8 +73,8 @@ OpCost StepModel::time_op(const Op& op) const {
   if (!valid_cost(c))
     throw Error(std::string(op.kind == OpKind::collective ? "comm plugin '" + names_.comm
                                                           : "hardware plugin '" + names_.hardware) +
-                "' returned an invalid time (" + std::to_string(c.seconds) + " s) for operator '" +
-                op.name + "': its results are discarded");
+                "' returned an invalid time (" + std::to_string(c.seconds) + " s) for operator '" + op.name +
+                "': its results are discarded");
   return c;
 }
 

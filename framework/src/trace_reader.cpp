@@ -45,7 +45,8 @@ std::string shown(std::string_view s) {
 }  // namespace
 
 TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
-  if (!csv_.next(fields_)) throw InputError(csv_.source() + ": empty file: expected a header line with input_tokens and output_tokens");
+  if (!csv_.next(fields_))
+    throw InputError(csv_.source() + ": empty file: expected a header line with input_tokens and output_tokens");
   for (auto f : fields_) header_.push_back(lower(f));
   input_ = find_column(header_, {"input_tokens", "prompt_tokens", "input_length"});
   output_ = find_column(header_, {"output_tokens", "generated_tokens", "output_length"});
@@ -63,7 +64,8 @@ TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
 }
 
 void TraceReader::fail(int column, const std::string& what) const {
-  throw InputError(csv_.source() + ": line " + std::to_string(csv_.line()) + ", column " + header_[column] + ": " + what);
+  throw InputError(csv_.source() + ": line " + std::to_string(csv_.line()) + ", column " + header_[column] + ": " +
+                   what);
 }
 
 double TraceReader::tokens(std::string_view field, int column, const char* what) const {
@@ -91,7 +93,8 @@ bool TraceReader::next(TraceRow& row) {
   }
   if (fields_.size() != header_.size())
     throw InputError(csv_.source() + ": line " + std::to_string(csv_.line()) + ": expected " +
-                     std::to_string(header_.size()) + " fields as in the header, found " + std::to_string(fields_.size()));
+                     std::to_string(header_.size()) + " fields as in the header, found " +
+                     std::to_string(fields_.size()));
   row = TraceRow{};
   row.line = csv_.line();
   row.request.input = tokens(fields_[input_], input_, "input tokens");

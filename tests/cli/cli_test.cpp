@@ -11,7 +11,9 @@ namespace {
 
 using test::run_genz;
 
-std::string fixture_dir(const std::string& name) { return std::string(GENZ_TEST_FIXTURE_DIR) + "/" + name; }
+std::string fixture_dir(const std::string& name) {
+  return std::string(GENZ_TEST_FIXTURE_DIR) + "/" + name;
+}
 
 TEST(Cli, HelpAndVersion) {
   const auto h = run_genz("--help");
@@ -24,7 +26,8 @@ TEST(Cli, HelpAndVersion) {
 }
 
 TEST(Cli, PredictsARequestFromTheDocumentedCommandLine) {
-  const auto r = run_genz("--model-plugin llama --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200");
+  const auto r =
+      run_genz("--model-plugin llama --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* s : {"TTFT", "TPOT", "E2E", "prefill throughput", "decode throughput"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
@@ -72,8 +75,9 @@ TEST(Cli, UnknownNamesAreClearErrorsListingTheAlternatives) {
 }
 
 TEST(Cli, TheOriginalToolsCommandLineWorks) {
-  const auto r = run_genz("--model llama2_7b --tp_nodes 2 --system RTX3090_GPU --quantization bf16 "
-                          "--comm_backend pcie_like --batch_size 1 --beam_size 1 --system_eff 0.6 -q");
+  const auto r = run_genz(
+      "--model llama2_7b --tp_nodes 2 --system RTX3090_GPU --quantization bf16 "
+      "--comm_backend pcie_like --batch_size 1 --beam_size 1 --system_eff 0.6 -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("TP 2"), std::string::npos);
 }
@@ -95,10 +99,12 @@ TEST(Cli, DeepSeekOnRtx4090ChoosesTheSmallestLayoutThatFits) {
 }
 
 TEST(Cli, TheOriginalDeepSeekScenarioPrintsTheCommunicationSplit) {
-  const auto r = run_genz("--model-plugin deepseek_v3 --cluster RTX4090_PCIE_G4_IB25G --nodes 6 --tp 8 --pp 6 --ep 8 "
-                          "--dtype fp8 --input-tokens 80 --output-tokens 512 --memory -q");
+  const auto r = run_genz(
+      "--model-plugin deepseek_v3 --cluster RTX4090_PCIE_G4_IB25G --nodes 6 --tp 8 --pp 6 --ep 8 "
+      "--dtype fp8 --input-tokens 80 --output-tokens 512 --memory -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"48 GPUs (6 nodes x 8)", "all_reduce", "all_to_all", "send_recv", "weights (experts)", ": fits"})
+  for (const char* s :
+       {"48 GPUs (6 nodes x 8)", "all_reduce", "all_to_all", "send_recv", "weights (experts)", ": fits"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
 }
 
@@ -106,7 +112,8 @@ TEST(Cli, MisbehavingPluginsAreReportedByName) {
   const std::string dir = " --plugin-path " + fixture_dir("misbehaving_hardware");
   const auto nan = run_genz("--hw nan_gpu" + dir);
   EXPECT_EQ(nan.exit_code, 1);
-  EXPECT_NE(nan.err.find("hardware plugin 'misbehaving_hardware' returned an invalid time (nan s)"), std::string::npos) << nan.err;
+  EXPECT_NE(nan.err.find("hardware plugin 'misbehaving_hardware' returned an invalid time (nan s)"), std::string::npos)
+      << nan.err;
   EXPECT_EQ(nan.out, "");  // no number printed as if right
   const auto neg = run_genz("--hw negative_gpu" + dir);
   EXPECT_EQ(neg.exit_code, 1);

@@ -13,9 +13,9 @@ Options parse(std::vector<const char*> args) {
 }
 
 TEST(Options, TheOriginalToolsFlagsAreAliases) {
-  const Options o = parse({"--tp_nodes", "2", "--pp_nodes", "3", "--batch_size", "4", "--beam_size", "2",
-                           "--quantization", "int4", "--comm_backend", "nv_like", "--system", "H100_GPU",
-                           "--system_eff", "0.6", "--summary_dir", "dir"});
+  const Options o =
+      parse({"--tp_nodes", "2", "--pp_nodes", "3", "--batch_size", "4", "--beam_size", "2", "--quantization", "int4",
+             "--comm_backend", "nv_like", "--system", "H100_GPU", "--system_eff", "0.6", "--summary_dir", "dir"});
   EXPECT_EQ(*o.tp, 2u);
   EXPECT_EQ(*o.pp, 3u);
   EXPECT_EQ(o.batch, 4);
@@ -49,7 +49,8 @@ TEST(Options, MistakesAreClearErrors) {
   EXPECT_EQ(error_of({"--tp", "2", "--tp_nodes", "4"}), "--tp and --tp_nodes are the same option and disagree");
   EXPECT_EQ(error_of({"--hw", "h100", "--hw-file", "x.json"}), "--hw and --hw-file are exclusive: give one");
   EXPECT_EQ(error_of({"--context-limit", "maybe"}), "--context-limit: expected warn or error, found 'maybe'");
-  EXPECT_EQ(error_of({"predictt"}), "unexpected argument 'predictt' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
+  EXPECT_EQ(error_of({"predictt"}),
+            "unexpected argument 'predictt' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
 }
 
 }  // namespace

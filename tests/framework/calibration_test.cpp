@@ -76,7 +76,9 @@ TEST(Calibration, DataTheModelCannotReachIsAnErrorNotAWildFit) {
   }
 }
 
-TEST(Calibration, NoDataIsAnError) { EXPECT_THROW(calibrate(truth(), CalibrationContext{}, CalibrationData{}, 2), InputError); }
+TEST(Calibration, NoDataIsAnError) {
+  EXPECT_THROW(calibrate(truth(), CalibrationContext{}, CalibrationData{}, 2), InputError);
+}
 
 TEST(Calibration, TracesOfAKnownMachineAreReproduced) {
   const test::Stack st = test::stack("llama2_7b", "rtx3090", "pcie_like", "hf");

@@ -62,8 +62,10 @@ TEST(CsvReader, LineNumbersCountLinesInsideQuotes) {
 TEST(CsvReader, Errors) {
   EXPECT_EQ(error_of("a,b\n1,\"open\n2,3\n"),
             "t.csv: line 2: unterminated quoted field (the quote opened here is never closed)");
-  EXPECT_EQ(error_of("a,b\n1,\"x\"y\n"), "t.csv: line 2: text after a closing quote: expected a comma or the end of the line");
-  EXPECT_EQ(error_of("a,b\n1,x\"y\n"), "t.csv: line 2: a quote inside an unquoted field: expected the whole field in quotes");
+  EXPECT_EQ(error_of("a,b\n1,\"x\"y\n"),
+            "t.csv: line 2: text after a closing quote: expected a comma or the end of the line");
+  EXPECT_EQ(error_of("a,b\n1,x\"y\n"),
+            "t.csv: line 2: a quote inside an unquoted field: expected the whole field in quotes");
   EXPECT_EQ(error_of(std::string("a,b\n1,\0\n", 8)), "t.csv: line 2: binary data (a NUL byte): expected a text CSV");
 }
 

@@ -29,8 +29,8 @@ TEST(PluginRegistry, RejectsAWrongAbiVersionFirst) {
 TEST(PluginRegistry, RejectsAWrongStructSize) {
   const Rejection r = rejection_of("bad_struct_size");
   EXPECT_EQ(r.reason, RejectReason::struct_size);
-  EXPECT_EQ(r.message, "expected genz_plugin_info of " + std::to_string(sizeof(genz_plugin_info)) +
-                           " bytes, found " + std::to_string(sizeof(genz_plugin_info) - 8));
+  EXPECT_EQ(r.message, "expected genz_plugin_info of " + std::to_string(sizeof(genz_plugin_info)) + " bytes, found " +
+                           std::to_string(sizeof(genz_plugin_info) - 8));
 }
 
 TEST(PluginRegistry, RejectsAnotherStandardLibrary) {
@@ -55,8 +55,9 @@ TEST(PluginRegistry, RejectsANullInfo) {
 TEST(PluginRegistry, RejectsALibraryWithoutEntryPoint) {
   const Rejection r = rejection_of("no_entry_point");
   EXPECT_EQ(r.reason, RejectReason::no_entry_point);
-  EXPECT_EQ(r.message, "expected an exported function genz_plugin_v1, found none: not a genz plugin "
-                       "(or built without genz_add_plugin)");
+  EXPECT_EQ(r.message,
+            "expected an exported function genz_plugin_v1, found none: not a genz plugin "
+            "(or built without genz_add_plugin)");
 }
 
 TEST(PluginRegistry, RejectsAFileThatIsNotALibrary) {

@@ -68,10 +68,10 @@ TEST(Predictor, BatchAndBeamMultiplyDecodeRows) {
   const Prediction one = p.predict({512, 128, 1, 1});
   const Prediction batch = p.predict({512, 128, 32, 1});
   const Prediction beams = p.predict({512, 128, 8, 4});
-  EXPECT_GT(batch.tpot, one.tpot);                      // more rows per step
-  EXPECT_LT(batch.tpot, 32 * one.tpot / 4);            // but weights are read once per step
+  EXPECT_GT(batch.tpot, one.tpot);           // more rows per step
+  EXPECT_LT(batch.tpot, 32 * one.tpot / 4);  // but weights are read once per step
   EXPECT_NEAR(batch.decode_throughput, 32 / batch.tpot, 1e-6);
-  EXPECT_NEAR(beams.tpot / batch.tpot, 1.0, 0.05);     // 8 x 4 rows like 32 x 1
+  EXPECT_NEAR(beams.tpot / batch.tpot, 1.0, 0.05);  // 8 x 4 rows like 32 x 1
 }
 
 TEST(Predictor, PipelineMicroBatchesFillThePipeline) {

@@ -41,7 +41,8 @@ TEST(StepModel, RetimingAlongTheContextEqualsRebuilding) {
     const StepModel m = loaded(st, l, build(st, Phase::decode, 3, 1, 0, {}), Phase::decode, 0);
     for (double ctx : {1.0, 77.0, 1000.0, 8000.0}) {
       const StepModel fresh = loaded(st, l, build(st, Phase::decode, 3, 1, ctx, {}), Phase::decode, ctx);
-      EXPECT_NEAR(m.at(ctx).latency, fresh.at_built().latency, 1e-12 * fresh.at_built().latency) << engine << " " << ctx;
+      EXPECT_NEAR(m.at(ctx).latency, fresh.at_built().latency, 1e-12 * fresh.at_built().latency)
+          << engine << " " << ctx;
     }
   }
 }

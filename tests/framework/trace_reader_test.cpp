@@ -43,7 +43,9 @@ TEST(TraceReader, IdBatchBeamAndMissingMeasurements) {
   EXPECT_FALSE(rows[0].measured.has_ttft);
 }
 
-TEST(TraceReader, BlankLinesAreSkipped) { EXPECT_EQ(read("input_tokens,output_tokens\n\n5,6\n\n").size(), 1u); }
+TEST(TraceReader, BlankLinesAreSkipped) {
+  EXPECT_EQ(read("input_tokens,output_tokens\n\n5,6\n\n").size(), 1u);
+}
 
 TEST(TraceReader, ReadsTheRealTraces) {
   const std::string path = test::data("rtx3090-llama2-7b/tp1/chat.csv");
@@ -68,7 +70,8 @@ TEST(TraceReader, Errors) {
             "trace.csv: line 2, column input_tokens: expected a whole number of input tokens >= 1, found '0'");
   EXPECT_EQ(error_of("input_tokens,output_tokens\n1.5,2\n"),
             "trace.csv: line 2, column input_tokens: expected a whole number of input tokens >= 1, found '1.5'");
-  EXPECT_EQ(error_of("input_tokens,output_tokens\n1,2,3\n"), "trace.csv: line 2: expected 2 fields as in the header, found 3");
+  EXPECT_EQ(error_of("input_tokens,output_tokens\n1,2,3\n"),
+            "trace.csv: line 2: expected 2 fields as in the header, found 3");
   EXPECT_EQ(error_of("input_tokens,output_tokens,TTFT\n1,2,-4\n"),
             "trace.csv: line 2, column ttft: expected a positive time in milliseconds, found '-4'");
   EXPECT_EQ(error_of("input_tokens,output_tokens,TTFT\n1,2,nan\n"),

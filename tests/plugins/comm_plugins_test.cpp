@@ -24,7 +24,7 @@ TEST(CommPlugins, NvLikeLatencyBarelyDependsOnTheRanks) {
 }
 
 TEST(CommPlugins, PcieLikeLatencyGrowsWithRingSteps) {
-  EXPECT_NEAR(all_reduce("pcie_like", 2, 8, kLink), 20e-6, 1e-9);     // two steps
+  EXPECT_NEAR(all_reduce("pcie_like", 2, 8, kLink), 20e-6, 1e-9);      // two steps
   EXPECT_NEAR(all_reduce("pcie_like", 8, 8, kLink), 7 * 20e-6, 1e-9);  // fourteen steps
 }
 
@@ -34,7 +34,9 @@ TEST(CommPlugins, BandwidthTermIsTheRingFactorOverTheAchievedLink) {
   EXPECT_NEAR(all_reduce("pcie_like", 2, big, kLink) - 20e-6, big / 50e9, 1e-9);
 }
 
-TEST(CommPlugins, AGroupOfOneCostsNothing) { EXPECT_EQ(all_reduce("nv_like", 1, 1e6, kLink), 0); }
+TEST(CommPlugins, AGroupOfOneCostsNothing) {
+  EXPECT_EQ(all_reduce("nv_like", 1, 1e6, kLink), 0);
+}
 
 TEST(CommPlugins, AcrossNodesTheNicsDominate) {
   const auto comm = test::plugins().create<CommBackend>(PluginKind::comm, "nv_like");

@@ -11,7 +11,9 @@
 namespace genz {
 namespace {
 
-Handle<Model> model(const std::string& name) { return test::plugins().create<Model>(PluginKind::model, name); }
+Handle<Model> model(const std::string& name) {
+  return test::plugins().create<Model>(PluginKind::model, name);
+}
 
 Graph build(const Model& m, Phase phase, double batch, double tokens, const Parallelism& p, Precision prec) {
   BuildRequest r;
@@ -30,7 +32,8 @@ double layers_of(const Op& op, unsigned total) {
 }
 
 TEST(DeepSeekV3, About671BParametersAnd37BActivePerToken) {
-  const ModelInfo& i = model("deepseek_v3")->info();
+  const auto m = model("deepseek_v3");
+  const ModelInfo& i = m->info();
   EXPECT_EQ(i.layers, 61u);
   EXPECT_EQ(i.hidden, 7168u);
   EXPECT_EQ(i.experts, 256u);
@@ -147,21 +150,24 @@ TEST(DeepSeekV3, TheOriginalScenarioFitsIn24GB) {
   p.tp = 8;
   p.pp = 6;
   p.ep = 8;
-  const Components c = st.components(p, {DType::fp8, DType::fp8, DType::bf16}, 6, 8,
-                                     find_cluster("RTX4090_PCIE_G4_IB25G")->inter);
-  const MemoryEstimate m = estimate_memory(*st.model, c.layout, c.precision, st.engine, st.hardware->spec(), {80, 512, 1, 1});
+  const Components c =
+      st.components(p, {DType::fp8, DType::fp8, DType::bf16}, 6, 8, find_cluster("RTX4090_PCIE_G4_IB25G")->inter);
+  const MemoryEstimate m =
+      estimate_memory(*st.model, c.layout, c.precision, st.engine, st.hardware->spec(), {80, 512, 1, 1});
   EXPECT_TRUE(m.fits());
   EXPECT_GT(m.expert_weights, m.dense_weights);
   EXPECT_LT(m.peak(), 24.0 * (1ull << 30));
 }
 
 TEST(Mixtral, SharesTheMoeMachinery) {
-  const ModelInfo& i = model("mixtral_8x7b")->info();
+  const auto mixtral = model("mixtral_8x7b");
+  const ModelInfo& i = mixtral->info();
   EXPECT_EQ(i.experts, 8u);
   EXPECT_EQ(i.experts_active, 2u);
   EXPECT_NEAR(i.params_total / 46.7e9, 1.0, 0.01);
   EXPECT_NEAR(i.params_active / 12.9e9, 1.0, 0.03);
-  const ModelInfo& q = model("qwen1.5_moe_a2.7b")->info();
+  const auto qwen = model("qwen1.5_moe_a2.7b");
+  const ModelInfo& q = qwen->info();
   EXPECT_NEAR(q.params_active / 2.7e9, 1.0, 0.1);
 }
 

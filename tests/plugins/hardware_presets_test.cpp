@@ -11,8 +11,9 @@
 namespace genz {
 namespace {
 
-const char* const kParts[] = {"rtx3090", "rtx4090", "a100_40gb", "a100_80gb", "h100", "h200", "gh200", "b100",
-                              "gb200", "a6000", "mi300x", "mi325x", "tpuv4", "tpuv5e", "tpuv5p", "tpuv6", "gaudi3"};
+const char* const kParts[] = {"rtx3090", "rtx4090", "a100_40gb", "a100_80gb", "h100",   "h200",
+                              "gh200",   "b100",    "gb200",     "a6000",     "mi300x", "mi325x",
+                              "tpuv4",   "tpuv5e",  "tpuv5p",    "tpuv6",     "gaudi3"};
 
 TEST(HardwarePresets, EveryPartLoadsWithPlausibleNumbers) {
   for (const char* name : kParts) {
@@ -30,9 +31,9 @@ TEST(HardwarePresets, EveryPartLoadsWithPlausibleNumbers) {
 
 TEST(HardwarePresets, TheRtx3090HasBothAccumulatePeaks) {
   const auto hw = test::plugins().create<Hardware>(PluginKind::hardware, "rtx3090");
-  EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16), 71e12);        // FP32 accumulate, what PyTorch uses
-  EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16, true), 142e12); // FP16 accumulate
-  EXPECT_EQ(hw->spec().peak_for(DType::fp8), 0);                    // Ampere has no fp8 tensor cores
+  EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16), 71e12);         // FP32 accumulate, what PyTorch uses
+  EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16, true), 142e12);  // FP16 accumulate
+  EXPECT_EQ(hw->spec().peak_for(DType::fp8), 0);                     // Ampere has no fp8 tensor cores
 }
 
 TEST(HardwarePresets, MeasuredPartsCarryTheirCalibration) {

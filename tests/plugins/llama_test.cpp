@@ -12,7 +12,9 @@
 namespace genz {
 namespace {
 
-Handle<Model> model(const std::string& name) { return test::plugins().create<Model>(PluginKind::model, name); }
+Handle<Model> model(const std::string& name) {
+  return test::plugins().create<Model>(PluginKind::model, name);
+}
 
 struct Sums {
   double weight_bytes = 0;  // GEMM weight bytes per step (whole depth)
@@ -32,7 +34,8 @@ Sums decode_sums(const Model& m, unsigned tp, DType weights) {
     const double layers = op.placement == Placement::layers ? op.layer_end - op.layer_begin : 1;
     if (op.kind == OpKind::gemm && op.b_is_weight)
       s.weight_bytes += layers * op.count * op.batch * op.k * op.n * weight_bytes_of(op.w_dtype);
-    if (op.kind == OpKind::collective && op.collective == CollectiveKind::all_reduce && op.placement == Placement::layers)
+    if (op.kind == OpKind::collective && op.collective == CollectiveKind::all_reduce &&
+        op.placement == Placement::layers)
       s.all_reduces_per_layer += op.count;
   }
   return s;
@@ -44,14 +47,14 @@ TEST(Llama, PublishedShapesAndParameterCounts) {
     unsigned layers, hidden, heads, kv_heads, vocab;
     double params;
   };
-  for (const Expect& e : {Expect{"llama2_7b", 32, 4096, 32, 32, 32000, 6.738e9},
-                          Expect{"llama2_13b", 40, 5120, 40, 40, 32000, 13.016e9},
-                          Expect{"llama2_70b", 80, 8192, 64, 8, 32000, 68.977e9},
-                          Expect{"llama3_8b", 32, 4096, 32, 8, 128256, 8.030e9},
-                          Expect{"llama3_70b", 80, 8192, 64, 8, 128256, 70.554e9},
-                          Expect{"llama3_405b", 126, 16384, 128, 8, 128256, 405.85e9},
-                          Expect{"gpt3_175b", 96, 12288, 96, 96, 50257, 174.6e9}}) {
-    const ModelInfo& i = model(e.name)->info();
+  for (const Expect& e :
+       {Expect{"llama2_7b", 32, 4096, 32, 32, 32000, 6.738e9}, Expect{"llama2_13b", 40, 5120, 40, 40, 32000, 13.016e9},
+        Expect{"llama2_70b", 80, 8192, 64, 8, 32000, 68.977e9}, Expect{"llama3_8b", 32, 4096, 32, 8, 128256, 8.030e9},
+        Expect{"llama3_70b", 80, 8192, 64, 8, 128256, 70.554e9},
+        Expect{"llama3_405b", 126, 16384, 128, 8, 128256, 405.85e9},
+        Expect{"gpt3_175b", 96, 12288, 96, 96, 50257, 174.6e9}}) {
+    const auto m = model(e.name);
+    const ModelInfo& i = m->info();
     EXPECT_EQ(i.layers, e.layers) << e.name;
     EXPECT_EQ(i.hidden, e.hidden) << e.name;
     EXPECT_EQ(i.heads, e.heads) << e.name;
@@ -90,9 +93,14 @@ TEST(Llama, TensorParallelMustDivideTheHeads) {
 }
 
 TEST(Llama, ReadsAHuggingFaceConfig) {
-  nlohmann::json cfg = {{"architectures", {"MistralForCausalLM"}}, {"hidden_size", 4096}, {"num_hidden_layers", 32},
-                        {"num_attention_heads", 32}, {"num_key_value_heads", 8}, {"intermediate_size", 14336},
-                        {"vocab_size", 32000}, {"max_position_embeddings", 32768}};
+  nlohmann::json cfg = {{"architectures", {"MistralForCausalLM"}},
+                        {"hidden_size", 4096},
+                        {"num_hidden_layers", 32},
+                        {"num_attention_heads", 32},
+                        {"num_key_value_heads", 8},
+                        {"intermediate_size", 14336},
+                        {"vocab_size", 32000},
+                        {"max_position_embeddings", 32768}};
   const nlohmann::json config = {{"hf_config", cfg}, {"source", "mistral/config.json"}};
   const auto m = test::plugins().create<Model>(PluginKind::model, "llama", config.dump());
   EXPECT_NEAR(m->info().params_total / 7.24e9, 1.0, 0.01);
@@ -101,7 +109,8 @@ TEST(Llama, ReadsAHuggingFaceConfig) {
 
 std::string config_error(nlohmann::json cfg) {
   try {
-    test::plugins().create<Model>(PluginKind::model, "llama", nlohmann::json{{"hf_config", cfg}, {"source", "c.json"}}.dump());
+    test::plugins().create<Model>(PluginKind::model, "llama",
+                                  nlohmann::json{{"hf_config", cfg}, {"source", "c.json"}}.dump());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -109,12 +118,17 @@ std::string config_error(nlohmann::json cfg) {
 }
 
 TEST(Llama, BadConfigsAreClearErrors) {
-  nlohmann::json ok = {{"architectures", {"LlamaForCausalLM"}}, {"hidden_size", 4096}, {"num_hidden_layers", 32},
-                       {"num_attention_heads", 32}, {"intermediate_size", 11008}, {"vocab_size", 32000}};
+  nlohmann::json ok = {{"architectures", {"LlamaForCausalLM"}},
+                       {"hidden_size", 4096},
+                       {"num_hidden_layers", 32},
+                       {"num_attention_heads", 32},
+                       {"intermediate_size", 11008},
+                       {"vocab_size", 32000}};
   auto bad = ok;
   bad["architectures"] = {"BertModel"};
-  EXPECT_NE(config_error(bad).find("c.json: key \"architectures\": expected an architecture of this plugin's families (llama), "
-                                   "found \"BertModel\""),
+  EXPECT_NE(config_error(bad).find(
+                "c.json: key \"architectures\": expected an architecture of this plugin's families (llama), "
+                "found \"BertModel\""),
             std::string::npos);
   bad = ok;
   bad["num_key_value_heads"] = 5;

@@ -20,12 +20,12 @@ RequestRecord record(std::uint64_t i, bool measured) {
   RequestRecord r;
   r.index = i;
   r.id = "req \"" + std::to_string(i) + "\", quoted";
-  r.input_tokens = 100 + 10.0 * i;
+  r.input_tokens = 100 + 10.0 * static_cast<double>(i);
   r.output_tokens = 50;
-  r.predicted.ttft = 0.02 + 0.001 * i;
+  r.predicted.ttft = 0.02 + 0.001 * static_cast<double>(i);
   r.predicted.tpot = 0.018;
   r.predicted.e2e = r.predicted.ttft + 49 * r.predicted.tpot;
-  r.predicted.prefill = {0.015, 0.002, 0.0, 0.003 + 0.001 * i};
+  r.predicted.prefill = {0.015, 0.002, 0.0, 0.003 + 0.001 * static_cast<double>(i)};
   r.predicted.decode = {0.014, 0.001, 0.0, 0.003};
   if (measured) r.measured = {true, true, true, r.predicted.ttft * 1.1, 0.0175, r.predicted.e2e * 0.98};
   return r;
@@ -89,7 +89,8 @@ TEST(Reports, HtmlIsSelfContainedWithRealCharts) {
                               "id=\"metric-E2E\"", "id=\"breakdown\"", "id=\"memory\""})
     EXPECT_NE(h.find(section), std::string::npos) << section;
   std::size_t charts = 0;
-  for (auto p = h.find("<svg class=\"chart\""); p != std::string::npos; p = h.find("<svg class=\"chart\"", p + 1)) ++charts;
+  for (auto p = h.find("<svg class=\"chart\""); p != std::string::npos; p = h.find("<svg class=\"chart\"", p + 1))
+    ++charts;
   EXPECT_EQ(charts, 3u * 3 + 2 + 1);  // error, values, scatter per metric; two breakdowns; memory
   EXPECT_NE(h.find("within 20 %"), std::string::npos);
   EXPECT_NE(h.find("y = x"), std::string::npos);

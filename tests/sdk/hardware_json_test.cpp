@@ -67,15 +67,33 @@ TEST(HardwareJson, ErrorsNameTheFileTheKeyAndWhatWasFound) {
             "bad.json: key \"memory\": expected an object, found nothing (the key is missing)");
   EXPECT_EQ(error_of(R"({"compute": {"tensor_tflops": {"bf16": "fast"}}, "memory": {}})"),
             "bad.json: key \"compute/tensor_tflops/bf16\": expected a number, found string \"fast\"");
-  EXPECT_EQ(error_of(R"({"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": -5}})"),
-            "bad.json: key \"memory/bandwidth_GBps\": expected a number in [0.001, 100000], found -5");
-  EXPECT_EQ(error_of(R"({"compute": {"tensor_tflops": {"bf16": 1e30}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": 5}})"),
-            "bad.json: key \"compute/tensor_tflops/bf16\": expected a number in [0, 100000], found 1e+30");
-  EXPECT_EQ(error_of(R"({"compute": {"tensor_tflops": {"fp5": 1}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": 5}})"),
-            "bad.json: key \"compute/tensor_tflops/fp5\": expected a format name (fp32, tf32, bf16, fp16, fp8, int8, int4), found \"fp5\"");
+  EXPECT_EQ(
+      error_of(
+          R"({"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": -5}})"),
+      "bad.json: key \"memory/bandwidth_GBps\": expected a number in [0.001, 100000], found -5");
+  EXPECT_EQ(
+      error_of(
+          R"({"compute": {"tensor_tflops": {"bf16": 1e30}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": 5}})"),
+      "bad.json: key \"compute/tensor_tflops/bf16\": expected a number in [0, 100000], found 1e+30");
+  EXPECT_EQ(
+      error_of(R"({"compute": {"tensor_tflops": {"fp5": 1}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": 5}})"),
+      "bad.json: key \"compute/tensor_tflops/fp5\": expected a format name (fp32, tf32, bf16, fp16, fp8, int8, int4), "
+      "found \"fp5\"");
   EXPECT_NE(error_of("{\"name\": \"x\",\n  \"compute\": }").find("bad.json: not valid JSON at line 2, column 14"),
             std::string::npos);
   EXPECT_EQ(error_of("[1, 2]"), "bad.json: key \"(document)\": expected a JSON object, found array");
+}
+
+}  // namespace
+}  // namespace genz
+
+namespace genz {
+namespace {
+
+// Found by fuzz_hardware_json (fuzz/corpus/hardware_json/regression-number-overflow).
+TEST(HardwareJson, ANumberBeyondDoubleIsAnInputError) {
+  EXPECT_EQ(error_of(R"({"Flops": 7e777, "Memory_size": 24, "Memory_BW": 936})"),
+            "bad.json: not valid JSON (number overflow parsing '7e777')");
 }
 
 }  // namespace

@@ -34,7 +34,9 @@ TEST(OpResources, Int4WeightsReadAQuarterOfFp16AndComputeIn16Bit) {
   EXPECT_DOUBLE_EQ(int4.flops, fp16.flops);
 }
 
-TEST(OpResources, Fp8ComputesInFp8) { EXPECT_EQ(gemm(8, 64, 64, DType::fp8, DType::fp8).compute_dtype, DType::fp8); }
+TEST(OpResources, Fp8ComputesInFp8) {
+  EXPECT_EQ(gemm(8, 64, 64, DType::fp8, DType::fp8).compute_dtype, DType::fp8);
+}
 
 TEST(OpResources, CausalAttentionSkipsTheMaskedHalf) {
   Op op;

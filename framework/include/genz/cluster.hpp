@@ -12,12 +12,12 @@ namespace genz {
 
 struct ClusterSpec {
   std::string name;
-  std::string hardware;        // default hardware for the preset ("" = none)
-  std::string comm;            // default comm backend ("" = by link kind)
+  std::string hardware;  // default hardware for the preset ("" = none)
+  std::string comm;      // default comm backend ("" = by link kind)
   unsigned nodes = 1;
-  unsigned gpus_per_node = 0;  // 0: as many as the layout needs, up to 8
+  unsigned gpus_per_node = 0;     // 0: as many as the layout needs, up to 8
   std::optional<LinkSpec> intra;  // overrides the hardware's own link
-  LinkSpec inter;              // bandwidth per node (all NICs); 0: one node only
+  LinkSpec inter;                 // bandwidth per node (all NICs); 0: one node only
 };
 
 const std::vector<ClusterSpec>& builtin_clusters();

@@ -31,10 +31,10 @@ struct EngineProfile {
   std::array<EwCost, kEwKindCount> elementwise{};
   bool attention_split_kv = true;  // flash-decoding: decode attention fills the GPU
   KvStrategy kv_strategy = KvStrategy::preallocated;
-  bool cuda_graphs = false;        // decode steps replay a captured graph
-  double host_per_kernel = 0;      // s of CPU per launch when not in a graph
-  double host_per_graph_step = 0;  // s of CPU per decode step with graphs
-  double host_per_request = 0;     // s of CPU before prefill starts
+  bool cuda_graphs = false;           // decode steps replay a captured graph
+  double host_per_kernel = 0;         // s of CPU per launch when not in a graph
+  double host_per_graph_step = 0;     // s of CPU per decode step with graphs
+  double host_per_request = 0;        // s of CPU before prefill starts
   double extra_kernels_per_step = 0;  // masks, position tensors, bookkeeping
   bool keeps_prompt_logits = false;   // prompt logits alive after prefill
   bool beam_copies_prompt = true;     // beams hold their own prompt KV

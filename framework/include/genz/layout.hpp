@@ -33,7 +33,7 @@ struct Layout {
   LinkSpec intra;
   LinkSpec inter;
   GroupPlacement tp, ep;
-  std::vector<BoundaryPlacement> boundaries;                 // pp - 1 of them
+  std::vector<BoundaryPlacement> boundaries;                // pp - 1 of them
   std::vector<std::pair<unsigned, unsigned>> stage_layers;  // [begin, end) per stage
 
   unsigned stage_size() const noexcept;  // GPUs per pipeline stage

@@ -25,6 +25,7 @@ struct MemoryComparison {
 };
 
 std::vector<MeasuredMemory> read_measured_memory(const std::string& path);
-std::vector<MemoryComparison> compare_memory(const MemoryEstimate& m, const MeasuredMemory& row, const std::string& source);
+std::vector<MemoryComparison> compare_memory(const MemoryEstimate& m, const MeasuredMemory& row,
+                                             const std::string& source);
 
 }  // namespace genz

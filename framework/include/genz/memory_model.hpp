@@ -19,10 +19,10 @@ struct MemoryEstimate {
   unsigned stage = 0;  // the busiest pipeline stage
   double dense_weights = 0, expert_weights = 0, embedding_weights = 0;
   double kv_after_prefill = 0, kv_after_decode = 0;
-  double logits_kept = 0;           // alive after prefill and decode
-  double transient_activations = 0; // peak during prefill, freed after
-  double capacity = 0;              // data sheet
-  double usable = 0;                // what the engine may use
+  double logits_kept = 0;            // alive after prefill and decode
+  double transient_activations = 0;  // peak during prefill, freed after
+  double capacity = 0;               // data sheet
+  double usable = 0;                 // what the engine may use
 
   double weights() const noexcept { return dense_weights + expert_weights + embedding_weights; }
   double after_prefill() const noexcept { return weights() + kv_after_prefill + logits_kept; }

@@ -19,21 +19,26 @@ class shared_library;
 
 namespace genz {
 
-enum class PluginKind { model = GENZ_KIND_MODEL, hardware = GENZ_KIND_HARDWARE, comm = GENZ_KIND_COMM, report = GENZ_KIND_REPORT };
+enum class PluginKind {
+  model = GENZ_KIND_MODEL,
+  hardware = GENZ_KIND_HARDWARE,
+  comm = GENZ_KIND_COMM,
+  report = GENZ_KIND_REPORT
+};
 std::string_view kind_name(PluginKind k) noexcept;
 
 /// Why a file was not accepted. The message says what was expected and found.
 enum class RejectReason {
-  not_loadable,        // dlopen failed (not a shared library, missing symbol, ...)
-  no_entry_point,      // no genz_plugin_v1 symbol
-  null_info,           // entry point returned NULL
-  abi_version,         // GENZ_PLUGIN_ABI_VERSION differs
-  struct_size,         // sizeof(genz_plugin_info) differs
-  build_id,            // standard library / C++ ABI differs
-  sdk_version,         // SDK major version differs
-  bad_kind,            // kind is not model/hardware/comm/report
-  registration_failed, // register_fn reported an error or threw
-  duplicate_name       // a library or entry name already taken
+  not_loadable,         // dlopen failed (not a shared library, missing symbol, ...)
+  no_entry_point,       // no genz_plugin_v1 symbol
+  null_info,            // entry point returned NULL
+  abi_version,          // GENZ_PLUGIN_ABI_VERSION differs
+  struct_size,          // sizeof(genz_plugin_info) differs
+  build_id,             // standard library / C++ ABI differs
+  sdk_version,          // SDK major version differs
+  bad_kind,             // kind is not model/hardware/comm/report
+  registration_failed,  // register_fn reported an error or threw
+  duplicate_name        // a library or entry name already taken
 };
 std::string_view reason_name(RejectReason r) noexcept;
 
@@ -86,8 +91,7 @@ class PluginRegistry {
   template <class T>
   Handle<T> create(PluginKind kind, std::string_view name, std::string_view config_json = "{}") const {
     const Entry& e = require(kind, name);
-    return Handle<T>(static_cast<T*>(create_raw(e, config_json)), library_keepalive(e), e.name,
-                     infos_[e.library].name);
+    return Handle<T>(static_cast<T*>(create_raw(e, config_json)), library_keepalive(e), e.name, infos_[e.library].name);
   }
 
   /// Text for "unknown name" errors: the available names and the rejections.

@@ -63,7 +63,8 @@ class Predictor {
  private:
   class DecodeCurve;
   BuildRequest build_request(Phase phase, double batch, double tokens, double context) const;
-  StepModel& prefill_model(double batch, double tokens);
+  std::unique_ptr<StepModel> prefill_model(double batch, double tokens);
+  StepPoint prefill_point(double batch, double tokens);
   DecodeCurve& decode_curve(double rows, unsigned micro);
   std::unique_ptr<StepModel> new_step_model() const;
 
@@ -71,7 +72,7 @@ class Predictor {
   HostCosts host_;
   bool tables_ = false;
   Graph scratch_graph_;
-  std::map<std::pair<double, double>, std::unique_ptr<StepModel>> prefill_cache_;
+  std::map<std::pair<double, double>, StepPoint> prefill_cache_;
   std::map<std::pair<double, unsigned>, std::unique_ptr<DecodeCurve>> decode_cache_;
 };
 

@@ -11,8 +11,7 @@
 
 namespace genz {
 
-std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs,
-                                                      const char* env_value,
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs, const char* env_value,
                                                       const std::filesystem::path& executable);
 
 /// The running executable (boost::dll::program_location()).

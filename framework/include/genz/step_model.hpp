@@ -39,9 +39,9 @@ struct StepPoint {
 /// One distinct operator of the step with its time.
 struct OpLine {
   Op op;
-  OpCost cost;          // one instance
-  double count = 0;     // instances over all stages
-  double seconds = 0;   // count * cost.seconds
+  OpCost cost;         // one instance
+  double count = 0;    // instances over all stages
+  double seconds = 0;  // count * cost.seconds
 };
 
 struct PluginNames {

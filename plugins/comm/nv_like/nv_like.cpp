@@ -31,7 +31,9 @@ class NvLike final : public genz::CommBackend {
   }
 };
 
-std::unique_ptr<genz::CommBackend> make(const void*, std::string_view) { return std::make_unique<NvLike>(); }
+std::unique_ptr<genz::CommBackend> make(const void*, std::string_view) {
+  return std::make_unique<NvLike>();
+}
 
 void register_backend(genz::Registrar& r) {
   r.add("nv_like", "NVLink/NVSwitch-style: constant latency, ring bandwidth, non-blocking switch",

@@ -32,7 +32,9 @@ class PcieLike final : public genz::CommBackend {
   }
 };
 
-std::unique_ptr<genz::CommBackend> make(const void*, std::string_view) { return std::make_unique<PcieLike>(); }
+std::unique_ptr<genz::CommBackend> make(const void*, std::string_view) {
+  return std::make_unique<PcieLike>();
+}
 
 void register_backend(genz::Registrar& r) {
   r.add("pcie_like", "PCIe via the host bridge: latency per ring step, host-staged bandwidth",

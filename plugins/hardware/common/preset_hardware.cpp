@@ -41,7 +41,8 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
       for (const char* section : {"achieved", "engine_host"})
         if (fitted.contains(section)) doc[section] = fitted[section];
       if (fitted.contains("calibration") && fitted["calibration"].contains("command"))
-        doc["notes"] = doc.value("notes", std::string()) + (source == name ? "Calibrated by: " : "Achieved values of " + source + ", calibrated by: ") +
+        doc["notes"] = doc.value("notes", std::string()) +
+                       (source == name ? "Calibrated by: " : "Achieved values of " + source + ", calibrated by: ") +
                        fitted["calibration"]["command"].get<std::string>();
     }
     out.push_back(hardware_from_json(doc, std::string("built-in spec ") + specs[i].name, name));
@@ -50,8 +51,7 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
 }
 
 void register_presets(Registrar& r, const std::vector<HardwareSpec>& presets) {
-  for (const auto& p : presets)
-    r.add(p.name.c_str(), p.display_name.c_str(), factory<Hardware, make_preset>(), &p);
+  for (const auto& p : presets) r.add(p.name.c_str(), p.display_name.c_str(), factory<Hardware, make_preset>(), &p);
 }
 
 }  // namespace genz::hardware

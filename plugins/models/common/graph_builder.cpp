@@ -66,7 +66,9 @@ struct Step {
   bool decode;
 };
 
-EwKind norm_kind(const TransformerConfig& c) { return c.norm == NormKind::rms ? EwKind::rmsnorm : EwKind::layernorm; }
+EwKind norm_kind(const TransformerConfig& c) {
+  return c.norm == NormKind::rms ? EwKind::rmsnorm : EwKind::layernorm;
+}
 
 Op& add_kv_append(Writer& wr, const Step& st, double per_token) {
   Op& op = wr.ew("kv_append", EwKind::kv_append, st.rows * per_token, st.a);
@@ -184,14 +186,17 @@ void moe_mlp(Writer& wr, const Step& st) {
 
   wr.gemm("router", T, m.experts, H, st.a, st.a).b_is_weight = true;
   wr.ew("router_topk", EwKind::router_topk, T * m.experts, st.a);
-  if (s.ep > 1) wr.collective("moe_dispatch", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes, s.ep);
+  if (s.ep > 1)
+    wr.collective("moe_dispatch", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes,
+                  s.ep);
   if (touched > 0) {
     wr.gemm(c.mlp == MlpKind::gated ? "experts_gate_up" : "experts_up", per_expert,
             (c.mlp == MlpKind::gated ? 2 : 1) * width, H, st.a, st.w, touched);
     wr.ew("experts_act", c.mlp == MlpKind::gated ? EwKind::gated_activation : EwKind::activation, slots * width, st.a);
     wr.gemm("experts_down", per_expert, H, width, st.a, st.w, touched);
   }
-  if (s.ep > 1) wr.collective("moe_combine", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes, s.ep);
+  if (s.ep > 1)
+    wr.collective("moe_combine", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes, s.ep);
   if (m.shared > 0) {
     const double sw = (m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate) * m.shared / s.shared_tp;
     const double rows = s.ep_over_tp ? local_tokens : T;
@@ -237,8 +242,15 @@ void layers(Writer& wr, const Step& st) {
 void build_graph(const TransformerConfig& c, const BuildRequest& r, Graph& out) {
   out.ops.clear();
   out.num_layers = c.layers;
-  const Step st{c, r, make_shard(c, r.parallel), r.batch * r.tokens, r.precision.activations,
-                r.precision.weights, r.precision.kv_cache, embedding_dtype(r.precision), r.phase == Phase::decode};
+  const Step st{c,
+                r,
+                make_shard(c, r.parallel),
+                r.batch * r.tokens,
+                r.precision.activations,
+                r.precision.weights,
+                r.precision.kv_cache,
+                embedding_dtype(r.precision),
+                r.phase == Phase::decode};
   const double T = st.rows, H = c.hidden, abytes = bytes_of(st.a);
   out.pipeline_bytes = T * H * abytes;
   Writer wr(out);

@@ -20,7 +20,9 @@ std::string architecture_of(const JsonView& v) {
   v.fail("architectures", "the model's architecture (e.g. [\"LlamaForCausalLM\"])", "nothing (the key is missing)");
 }
 
-unsigned dim(const JsonView& v, const char* key) { return static_cast<unsigned>(v.integer(key, 1, kMaxDim)); }
+unsigned dim(const JsonView& v, const char* key) {
+  return static_cast<unsigned>(v.integer(key, 1, kMaxDim));
+}
 unsigned dim_or(const JsonView& v, const char* key, unsigned fallback) {
   return static_cast<unsigned>(v.integer_or(key, fallback, 0, kMaxDim));
 }
@@ -109,13 +111,20 @@ void read_qwen_moe(const JsonView& v, TransformerConfig& c) {
 }  // namespace
 
 std::string family_of(const std::string& architecture) {
-  static const std::pair<const char*, const char*> table[] = {
-      {"LlamaForCausalLM", "llama"},       {"MistralForCausalLM", "llama"},   {"Qwen2ForCausalLM", "llama"},
-      {"llama", "llama"},                  {"mistral", "llama"},              {"qwen2", "llama"},
-      {"DeepseekV3ForCausalLM", "deepseek_v3"}, {"DeepseekV2ForCausalLM", "deepseek_v3"},
-      {"deepseek_v3", "deepseek_v3"},      {"deepseek_v2", "deepseek_v3"},
-      {"MixtralForCausalLM", "mixtral"},   {"mixtral", "mixtral"},
-      {"Qwen2MoeForCausalLM", "qwen_moe"}, {"qwen2_moe", "qwen_moe"}};
+  static const std::pair<const char*, const char*> table[] = {{"LlamaForCausalLM", "llama"},
+                                                              {"MistralForCausalLM", "llama"},
+                                                              {"Qwen2ForCausalLM", "llama"},
+                                                              {"llama", "llama"},
+                                                              {"mistral", "llama"},
+                                                              {"qwen2", "llama"},
+                                                              {"DeepseekV3ForCausalLM", "deepseek_v3"},
+                                                              {"DeepseekV2ForCausalLM", "deepseek_v3"},
+                                                              {"deepseek_v3", "deepseek_v3"},
+                                                              {"deepseek_v2", "deepseek_v3"},
+                                                              {"MixtralForCausalLM", "mixtral"},
+                                                              {"mixtral", "mixtral"},
+                                                              {"Qwen2MoeForCausalLM", "qwen_moe"},
+                                                              {"qwen2_moe", "qwen_moe"}};
   for (const auto& [arch, family] : table)
     if (architecture == arch) return family;
   return "";

@@ -16,8 +16,8 @@ double attention_params(const TransformerConfig& c) {
   if (c.attention == AttentionKind::mla) {
     const MlaDims& m = c.mla;
     const double qk = m.qk_nope_head_dim + m.qk_rope_head_dim;
-    const double q = m.q_lora_rank > 0 ? H * m.q_lora_rank + m.q_lora_rank + m.q_lora_rank * c.heads * qk
-                                       : H * c.heads * qk;
+    const double q =
+        m.q_lora_rank > 0 ? H * m.q_lora_rank + m.q_lora_rank + m.q_lora_rank * c.heads * qk : H * c.heads * qk;
     const double kv = H * (m.kv_lora_rank + m.qk_rope_head_dim) + m.kv_lora_rank +
                       m.kv_lora_rank * c.heads * (m.qk_nope_head_dim + m.v_head_dim);
     return q + kv + c.heads * m.v_head_dim * H;
@@ -74,7 +74,8 @@ ParamCounts count_params(const TransformerConfig& c) {
   if (c.moe) {
     const MoeDims& m = *c.moe;
     const double expert = mlp_params(c, m.expert_intermediate);
-    const double shared = m.shared * mlp_params(c, m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate);
+    const double shared =
+        m.shared * mlp_params(c, m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate);
     const double router = H * m.experts;
     p.total += moe_layers * (m.experts * expert + shared + router);
     p.active += moe_layers * (m.active * expert + shared + router);
@@ -120,13 +121,15 @@ Status check_parallelism(const TransformerConfig& c, const Parallelism& p) {
     return Status::error("--tp " + std::to_string(p.tp) + " does not divide the " + std::to_string(c.heads) +
                          " attention heads of " + c.name);
   if (c.attention == AttentionKind::gqa && c.kv_heads % p.tp != 0 && p.tp % c.kv_heads != 0)
-    return Status::error("--tp " + std::to_string(p.tp) + " and the " + std::to_string(c.kv_heads) +
-                         " KV heads of " + c.name + ": one must divide the other");
+    return Status::error("--tp " + std::to_string(p.tp) + " and the " + std::to_string(c.kv_heads) + " KV heads of " +
+                         c.name + ": one must divide the other");
   if (c.intermediate > 0 && c.intermediate % p.tp != 0)
     return Status::error("--tp " + std::to_string(p.tp) + " does not divide the MLP width " +
                          std::to_string(c.intermediate) + " of " + c.name);
   if (p.ep > 1) {
-    if (!c.moe) return Status::error("--ep " + std::to_string(p.ep) + " needs a mixture-of-experts model; " + c.name + " is dense");
+    if (!c.moe)
+      return Status::error("--ep " + std::to_string(p.ep) + " needs a mixture-of-experts model; " + c.name +
+                           " is dense");
     if (c.moe->experts % p.ep != 0)
       return Status::error("--ep " + std::to_string(p.ep) + " does not divide the " + std::to_string(c.moe->experts) +
                            " experts of " + c.name);

@@ -24,9 +24,9 @@ struct MlaDims {
 };
 
 struct MoeDims {
-  unsigned experts = 0;           // routed experts per MoE layer
-  unsigned active = 0;            // routed experts per token (top-k)
-  unsigned shared = 0;            // always-active shared experts
+  unsigned experts = 0;  // routed experts per MoE layer
+  unsigned active = 0;   // routed experts per token (top-k)
+  unsigned shared = 0;   // always-active shared experts
   unsigned expert_intermediate = 0;
   unsigned shared_intermediate = 0;  // 0: same as expert_intermediate
   unsigned first_dense_layers = 0;   // leading layers with a dense MLP

@@ -86,8 +86,8 @@ TransformerConfig qwen15_moe() {
 }
 
 const Family& deepseek_family() {
-  static const Family f{"deepseek_v3", "deepseek_v3", {deepseek_v3("deepseek_v3"), deepseek_v3("deepseek_r1")},
-                        {"deepseek_v3"}};
+  static const Family f{
+      "deepseek_v3", "deepseek_v3", {deepseek_v3("deepseek_v3"), deepseek_v3("deepseek_r1")}, {"deepseek_v3"}};
   return f;
 }
 const Family& mixtral_family() {

@@ -26,7 +26,8 @@ constexpr const char* kPredictionHeader =
 std::string breakdown_header() {
   std::string h = "Request_ID,Input_Tokens,Output_Tokens";
   for (const char* phase : {"prefill", "decode_per_token"})
-    for (const char* g : {"gemm", "attention", "communication", "other"}) h += std::string(",") + phase + "_" + g + "(ms)";
+    for (const char* g : {"gemm", "attention", "communication", "other"})
+      h += std::string(",") + phase + "_" + g + "(ms)";
   return h + ",decode_host_bound_share\n";
 }
 
@@ -50,15 +51,18 @@ class CsvReport final : public genz::Reporter {
 
   genz::Status add(const genz::RequestRecord& r) noexcept override {
     const genz::Prediction& p = r.predicted;
-    put(predictions_, csv_field(r.id) + "," + csv_field(model_) + "," + num(r.batch) + "," + num(r.input_tokens) +
-                          "," + num(r.output_tokens) + "," + num(r.beam) + "," + num(p.ttft * 1e3) + "," +
-                          num(p.tpot * 1e3) + "," + num(p.e2e * 1e3) + "," + num(p.prefill_throughput) + "," +
-                          num(p.decode_throughput) + "," + num(r.simulation_seconds) + "," + csv_field(r.notes) +
-                          "\n");
-    std::string b = csv_field(r.id) + "," + num(r.input_tokens) + "," + num(r.output_tokens);
-    for (double v : p.prefill) b += "," + num(v * 1e3);
-    for (double v : p.decode) b += "," + num(v * 1e3);
-    put(breakdown_, b + "," + num(p.host_bound_share) + "\n");
+    line_.clear();
+    line_.csv(r.id).ch(',').csv(model_).ch(',').num(r.batch).ch(',').num(r.input_tokens).ch(',');
+    line_.num(r.output_tokens).ch(',').num(r.beam).ch(',').num(p.ttft * 1e3).ch(',').num(p.tpot * 1e3).ch(',');
+    line_.num(p.e2e * 1e3).ch(',').num(p.prefill_throughput).ch(',').num(p.decode_throughput).ch(',');
+    line_.num(r.simulation_seconds).ch(',').csv(r.notes).ch('\n');
+    put(predictions_, line_.str());
+    line_.clear();
+    line_.csv(r.id).ch(',').num(r.input_tokens).ch(',').num(r.output_tokens);
+    for (double v : p.prefill) line_.ch(',').num(v * 1e3);
+    for (double v : p.decode) line_.ch(',').num(v * 1e3);
+    line_.ch(',').num(p.host_bound_share).ch('\n');
+    put(breakdown_, line_.str());
     if (accuracy_ >= 0) put(accuracy_, accuracy_row(r));
     return ok_ ? genz::Status::success() : failure();
   }
@@ -66,10 +70,11 @@ class CsvReport final : public genz::Reporter {
   genz::Status end(const genz::RunSummary& summary) noexcept override {
     const int mem = open("memory.csv", "component,after_prefill(MiB),after_decode(MiB),capacity(MiB)\n");
     for (const auto& l : summary.memory.lines)
-      put(mem, csv_field(l.component) + "," + num(l.after_prefill / 1048576.0) + "," +
-                   num(l.after_decode / 1048576.0) + "," + num(summary.memory.capacity / 1048576.0) + "\n");
+      put(mem, csv_field(l.component) + "," + num(l.after_prefill / 1048576.0) + "," + num(l.after_decode / 1048576.0) +
+                   "," + num(summary.memory.capacity / 1048576.0) + "\n");
     if (accuracy_ >= 0) {
-      const int f = open("accuracy_summary.csv", "metric,n,mape(%),median(%),p90(%),max(%),over_20pct(%),pearson,bias(%)\n");
+      const int f =
+          open("accuracy_summary.csv", "metric,n,mape(%),median(%),p90(%),max(%),over_20pct(%),pearson,bias(%)\n");
       for (const auto& a : summary.accuracy)
         put(f, a.metric + "," + num(static_cast<double>(a.n)) + "," + num(a.mape) + "," + num(a.median) + "," +
                    num(a.p90) + "," + num(a.max) + "," + num(a.over_20pct) + "," + num(a.pearson) + "," + num(a.bias) +
@@ -91,17 +96,27 @@ class CsvReport final : public genz::Reporter {
   void put(int f, const std::string& text) {
     if (ok_ && !sink_->write(f, text)) ok_ = false;
   }
-  genz::Status failure() const { return genz::Status::error("could not write " + (failed_.empty() ? "a CSV file" : failed_)); }
+  genz::Status failure() const {
+    return genz::Status::error("could not write " + (failed_.empty() ? "a CSV file" : failed_));
+  }
 
-  static std::string accuracy_row(const genz::RequestRecord& r) {
+  const std::string& accuracy_row(const genz::RequestRecord& r) {
     const genz::Measurement& m = r.measured;
     const genz::Prediction& p = r.predicted;
-    auto cols = [](bool has, double pred, double meas) {
-      return has ? "," + num(meas * 1e3) + "," + num(pred * 1e3) + "," + num(genz::relative_error_pct(pred, meas))
-                 : std::string(",,,");
+    line_.clear();
+    line_.csv(r.id).ch(',').num(r.input_tokens).ch(',').num(r.output_tokens);
+    auto cols = [&](bool has, double pred, double meas) {
+      if (!has) {
+        line_.raw(",,,");
+        return;
+      }
+      line_.ch(',').num(meas * 1e3).ch(',').num(pred * 1e3).ch(',').num(genz::relative_error_pct(pred, meas));
     };
-    return csv_field(r.id) + "," + num(r.input_tokens) + "," + num(r.output_tokens) + cols(m.has_ttft, p.ttft, m.ttft) +
-           cols(m.has_tpot, p.tpot, m.tpot) + cols(m.has_e2e, p.e2e, m.e2e) + "\n";
+    cols(m.has_ttft, p.ttft, m.ttft);
+    cols(m.has_tpot, p.tpot, m.tpot);
+    cols(m.has_e2e, p.e2e, m.e2e);
+    line_.ch('\n');
+    return line_.str();
   }
 
   std::string predictions_file_;
@@ -110,6 +125,7 @@ class CsvReport final : public genz::Reporter {
   int predictions_ = -1, breakdown_ = -1, accuracy_ = -1;
   bool ok_ = true;
   std::string failed_;
+  genz::reports::Line line_;
 };
 
 std::unique_ptr<genz::Reporter> make(const void*, std::string_view config) {

@@ -121,7 +121,8 @@ class HtmlReport final : public genz::Reporter {
   }
 
   std::string accuracy_section(const genz::RunSummary& s) const {
-    if (s.accuracy.empty()) return "<h2 id=\"accuracy\">Accuracy</h2><p class=\"note\">The trace has no measurements.</p>\n";
+    if (s.accuracy.empty())
+      return "<h2 id=\"accuracy\">Accuracy</h2><p class=\"note\">The trace has no measurements.</p>\n";
     std::string h =
         "<h2 id=\"accuracy\">Accuracy</h2><table><tr><th class=\"k\">metric</th><th>n</th><th>MAPE</th><th>median</th>"
         "<th>p90</th><th>max</th><th>&gt; 20 %</th><th>Pearson r</th><th>bias</th></tr>";
@@ -129,14 +130,17 @@ class HtmlReport final : public genz::Reporter {
       const char* cls = a.mape <= 5 ? "good" : a.mape > 20 ? "bad" : nullptr;
       h += "<tr>" + cell(a.metric, "k") + cell(std::to_string(a.n)) + cell(fixed(a.mape, 2) + " %", cls) +
            cell(fixed(a.median, 2) + " %") + cell(fixed(a.p90, 2) + " %") + cell(fixed(a.max, 2) + " %") +
-           cell(fixed(a.over_20pct, 1) + " %") + cell(fixed(a.pearson, 4)) + cell((a.bias >= 0 ? "+" : "") + fixed(a.bias, 2) + " %") +
-           "</tr>";
+           cell(fixed(a.over_20pct, 1) + " %") + cell(fixed(a.pearson, 4)) +
+           cell((a.bias >= 0 ? "+" : "") + fixed(a.bias, 2) + " %") + "</tr>";
     }
-    return h + "</table><p class=\"note\">Errors are (predicted - measured) / measured; bias is the mean signed error.</p>\n";
+    return h +
+           "</table><p class=\"note\">Errors are (predicted - measured) / measured; bias is the mean signed "
+           "error.</p>\n";
   }
 
   std::string tooltip(const Point& p, int k) const {
-    std::string t = "request " + p.id + ", " + fixed(p.input, 0) + " input tokens: predicted " + fixed(p.pred[k], 2) + " ms";
+    std::string t =
+        "request " + p.id + ", " + fixed(p.input, 0) + " input tokens: predicted " + fixed(p.pred[k], 2) + " ms";
     if (p.has[k]) t += ", measured " + fixed(p.meas[k], 2) + " ms";
     return t;
   }
@@ -203,14 +207,16 @@ class HtmlReport final : public genz::Reporter {
     std::string h = "<h2 id=\"breakdown\">Latency breakdown</h2>\n";
     h += stacked_bars("Prefill (TTFT) by operator group", "ms", bars, prefill) + "\n";
     h += stacked_bars("Decode step (TPOT) by operator group", "ms per token", bars, decode) + "\n";
-    return h + "<p class=\"note\">'other' holds element-wise kernels and the CPU time the GPU waits for (eager engines).</p>\n";
+    return h +
+           "<p class=\"note\">'other' holds element-wise kernels and the CPU time the GPU waits for (eager "
+           "engines).</p>\n";
   }
 
   std::string memory_section(const genz::MemoryReport& m) const {
     std::string h = "<h2 id=\"memory\">Memory</h2><p class=\"note\">Busiest GPU, largest request (" +
                     fixed(m.input_tokens, 0) + " + " + fixed(m.output_tokens, 0) + " tokens, batch " +
-                    fixed(m.batch, 0) + ", beam " + fixed(m.beam, 0) + "); capacity " + fixed(m.capacity / 1048576.0, 0) +
-                    " MiB: " + (m.fits ? "fits" : "does not fit") + ".</p>\n";
+                    fixed(m.batch, 0) + ", beam " + fixed(m.beam, 0) + "); capacity " +
+                    fixed(m.capacity / 1048576.0, 0) + " MiB: " + (m.fits ? "fits" : "does not fit") + ".</p>\n";
     std::vector<Stack> stacks;
     const char* colors[] = {"#4e79a7", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"};
     std::size_t c = 0;
@@ -218,7 +224,9 @@ class HtmlReport final : public genz::Reporter {
       if (l.component == "total in use" || l.component == "peak" || l.component.rfind("peak", 0) == 0) continue;
       stacks.push_back({l.component, colors[c++ % 6], {l.after_prefill / 1048576.0, l.after_decode / 1048576.0}});
     }
-    h += stacked_bars("Memory after prefill and after decode", "MiB", {"after prefill", "after decode"}, stacks, 860, 300) + "\n";
+    h += stacked_bars("Memory after prefill and after decode", "MiB", {"after prefill", "after decode"}, stacks, 860,
+                      300) +
+         "\n";
     h += "<table><tr><th class=\"k\">component</th><th>after prefill (MiB)</th><th>after decode (MiB)</th></tr>";
     for (const auto& l : m.lines)
       h += "<tr>" + cell(l.component, "k") + cell(fixed(l.after_prefill / 1048576.0, 2)) +
@@ -236,7 +244,8 @@ class HtmlReport final : public genz::Reporter {
 
 std::unique_ptr<genz::Reporter> make(const void*, std::string_view config) {
   const auto doc = genz::parse_json(config, "html report configuration");
-  return std::make_unique<HtmlReport>(genz::JsonView(doc, "html report configuration").string_or("file", "report.html"));
+  return std::make_unique<HtmlReport>(
+      genz::JsonView(doc, "html report configuration").string_or("file", "report.html"));
 }
 
 void register_report(genz::Registrar& r) {

@@ -36,12 +36,14 @@ std::string axes(const Frame& f, const std::string& title, const std::string& xl
   const double bx0 = kLeft, bx1 = f.w - kRight, by0 = kTop, by1 = f.h - kBottom;
   for (double t : nice_ticks(f.y0, f.y1, 6)) {
     const double y = f.py(t);
-    s += "<line class=\"grid\" x1=\"" + f2(bx0) + "\" x2=\"" + f2(bx1) + "\" y1=\"" + f2(y) + "\" y2=\"" + f2(y) + "\"/>";
+    s += "<line class=\"grid\" x1=\"" + f2(bx0) + "\" x2=\"" + f2(bx1) + "\" y1=\"" + f2(y) + "\" y2=\"" + f2(y) +
+         "\"/>";
     s += text(bx0 - 6, y + 4, tick_label(t), "end", "class=\"tick\"");
   }
   for (double t : nice_ticks(f.x0, f.x1, 8)) {
     const double x = f.px(t);
-    s += "<line class=\"axis\" x1=\"" + f2(x) + "\" x2=\"" + f2(x) + "\" y1=\"" + f2(by1) + "\" y2=\"" + f2(by1 + 5) + "\"/>";
+    s += "<line class=\"axis\" x1=\"" + f2(x) + "\" x2=\"" + f2(x) + "\" y1=\"" + f2(by1) + "\" y2=\"" + f2(by1 + 5) +
+         "\"/>";
     s += text(x, by1 + 18, tick_label(t), "middle", "class=\"tick\"");
   }
   s += "<rect class=\"frame\" x=\"" + f2(bx0) + "\" y=\"" + f2(by0) + "\" width=\"" + f2(bx1 - bx0) + "\" height=\"" +
@@ -127,8 +129,9 @@ std::string LineChart::svg(int width, int height) const {
   extend(y0, y1);
   const double ypad = (y1 - y0) * 0.05;
   Frame f{x0, x1, y0 - (equal_ ? 0 : ypad), y1 + ypad, width, height};
-  std::string s = "<svg class=\"chart\" style=\"max-width:" + std::to_string(width) + "px\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) +
-                  " " + std::to_string(height) + "\" role=\"img\" aria-label=\"" + html_escape(title_) + "\">";
+  std::string s = "<svg class=\"chart\" style=\"max-width:" + std::to_string(width) +
+                  "px\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                  std::to_string(height) + "\" role=\"img\" aria-label=\"" + html_escape(title_) + "\">";
   for (const auto& b : bands_) {
     const double top = f.py(std::min(b.y1, f.y1)), bottom = f.py(std::max(b.y0, f.y0));
     s += "<rect class=\"band\" x=\"" + f2(kLeft) + "\" y=\"" + f2(top) + "\" width=\"" + f2(width - kLeft - kRight) +
@@ -178,8 +181,9 @@ std::string stacked_bars(const std::string& title, const std::string& y_label, c
   }
   if (top <= 0) top = 1;
   Frame f{0, static_cast<double>(std::max<std::size_t>(bars.size(), 1)), 0, top * 1.05, width, height};
-  std::string s = "<svg class=\"chart\" style=\"max-width:" + std::to_string(width) + "px\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) +
-                  " " + std::to_string(height) + "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">";
+  std::string s = "<svg class=\"chart\" style=\"max-width:" + std::to_string(width) +
+                  "px\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                  std::to_string(height) + "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">";
   s += text(width / 2.0, 18, title, "middle", "class=\"title\"");
   for (double t : nice_ticks(f.y0, f.y1, 6)) {
     const double y = f.py(t);
@@ -187,11 +191,11 @@ std::string stacked_bars(const std::string& title, const std::string& y_label, c
          f2(y) + "\"/>";
     s += text(kLeft - 6, y + 4, tick_label(t), "end", "class=\"tick\"");
   }
-  const double slot = (width - kLeft - kRight) / f.x1;
+  const double slot = (width - kLeft - kRight) / f.x1;  // f.x1 = number of bars
   const std::size_t label_every = std::max<std::size_t>(1, bars.size() / 16);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     double base = 0;
-    const double x = kLeft + i * slot + slot * 0.1;
+    const double x = kLeft + static_cast<double>(i) * slot + slot * 0.1;
     for (const auto& st : stacks) {
       const double v = i < st.values.size() ? st.values[i] : 0;
       if (v <= 0) continue;
@@ -201,8 +205,7 @@ std::string stacked_bars(const std::string& title, const std::string& y_label, c
            html_escape(st.name) + " " + tick_label(v) + "</title></rect>";
       base += v;
     }
-    if (i % label_every == 0)
-      s += text(x + slot * 0.4, height - kBottom + 16, bars[i], "middle", "class=\"tick\"");
+    if (i % label_every == 0) s += text(x + slot * 0.4, height - kBottom + 16, bars[i], "middle", "class=\"tick\"");
   }
   s += "<rect class=\"frame\" x=\"" + f2(kLeft) + "\" y=\"" + f2(kTop) + "\" width=\"" + f2(width - kLeft - kRight) +
        "\" height=\"" + f2(height - kTop - kBottom) + "\"/>";

@@ -12,6 +12,7 @@
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/plugin.hpp"
 #include "genz/sdk/report.hpp"
+#include "text_format.hpp"
 
 namespace {
 
@@ -19,45 +20,49 @@ using nlohmann::json;
 
 constexpr const char* kGroups[] = {"gemm", "attention", "communication", "other"};
 
-json split_ms(const genz::GroupSplit& s) {
-  json j = json::object();
-  for (int g = 0; g < genz::kOpGroupCount; ++g) j[kGroups[g]] = s[g] * 1e3;
-  return j;
+void split_ms(genz::reports::Line& l, const char* key, const genz::GroupSplit& s) {
+  l.raw(", \"").raw(key).raw("\": {");
+  for (int g = 0; g < genz::kOpGroupCount; ++g) {
+    if (g > 0) l.raw(", ");
+    l.member(kGroups[g], s[g] * 1e3);
+  }
+  l.ch('}');
 }
 
-json request_json(const genz::RequestRecord& r) {
+// One request as a JSON object, written field by field (the schema is fixed
+// and a million of them must stream in seconds).
+void request_json(genz::reports::Line& l, const genz::RequestRecord& r) {
   const genz::Prediction& p = r.predicted;
-  json j = {{"id", r.id},
-            {"index", r.index},
-            {"input_tokens", r.input_tokens},
-            {"output_tokens", r.output_tokens},
-            {"batch", r.batch},
-            {"beam", r.beam}};
-  j["predicted"] = {{"TTFT", p.ttft * 1e3},
-                    {"TPOT", p.tpot * 1e3},
-                    {"E2E", p.e2e * 1e3},
-                    {"prefill_throughput", p.prefill_throughput},
-                    {"decode_throughput", p.decode_throughput},
-                    {"prefill_split", split_ms(p.prefill)},
-                    {"decode_split", split_ms(p.decode)},
-                    {"decode_host_bound_share", p.host_bound_share}};
+  l.raw("{\"id\": ").json(r.id).raw(", ");
+  l.member("index", static_cast<double>(r.index)).raw(", ").member("input_tokens", r.input_tokens).raw(", ");
+  l.member("output_tokens", r.output_tokens).raw(", ").member("batch", r.batch).raw(", ").member("beam", r.beam);
+  l.raw(", \"predicted\": {").member("TTFT", p.ttft * 1e3).raw(", ").member("TPOT", p.tpot * 1e3).raw(", ");
+  l.member("E2E", p.e2e * 1e3).raw(", ").member("prefill_throughput", p.prefill_throughput).raw(", ");
+  l.member("decode_throughput", p.decode_throughput);
+  split_ms(l, "prefill_split", p.prefill);
+  split_ms(l, "decode_split", p.decode);
+  l.raw(", ").member("decode_host_bound_share", p.host_bound_share).ch('}');
   const genz::Measurement& m = r.measured;
   if (m.has_ttft || m.has_tpot || m.has_e2e) {
-    json meas = json::object(), err = json::object();
-    auto put = [&](bool has, const char* k, double pred, double v) {
-      if (!has) return;
-      meas[k] = v * 1e3;
-      err[k] = genz::relative_error_pct(pred, v);
-    };
-    put(m.has_ttft, "TTFT", p.ttft, m.ttft);
-    put(m.has_tpot, "TPOT", p.tpot, m.tpot);
-    put(m.has_e2e, "E2E", p.e2e, m.e2e);
-    j["measured"] = meas;
-    j["error_pct"] = err;
+    const bool has[] = {m.has_ttft, m.has_tpot, m.has_e2e};
+    const double meas[] = {m.ttft, m.tpot, m.e2e}, pred[] = {p.ttft, p.tpot, p.e2e};
+    const char* keys[] = {"TTFT", "TPOT", "E2E"};
+    for (const char* section : {"measured", "error_pct"}) {
+      l.raw(", \"").raw(section).raw("\": {");
+      bool first = true;
+      for (int k = 0; k < 3; ++k) {
+        if (!has[k]) continue;
+        if (!first) l.raw(", ");
+        first = false;
+        const double v = section[0] == 'm' ? meas[k] * 1e3 : genz::relative_error_pct(pred[k], meas[k]);
+        l.member(keys[k], v);
+      }
+      l.ch('}');
+    }
   }
-  j["simulation_seconds"] = r.simulation_seconds;
-  if (!r.notes.empty()) j["notes"] = r.notes;
-  return j;
+  l.raw(", ").member("simulation_seconds", r.simulation_seconds);
+  if (!r.notes.empty()) l.raw(", \"notes\": ").json(r.notes);
+  l.ch('}');
 }
 
 class JsonReport final : public genz::Reporter {
@@ -68,33 +73,44 @@ class JsonReport final : public genz::Reporter {
     sink_ = &sink;
     f_ = sink.open(file_.c_str());
     if (f_ < 0) return genz::Status::error("could not open " + file_);
-    json config = json::object();
+    nlohmann::ordered_json config = nlohmann::ordered_json::object();
     for (const auto& [k, v] : run.config) config[k] = v;
     return put("{\"title\": " + json(run.title).dump() + ",\n\"config\": " + config.dump() + ",\n\"requests\": [");
   }
 
   genz::Status add(const genz::RequestRecord& r) noexcept override {
-    const std::string sep = first_ ? "\n" : ",\n";
+    line_.clear();
+    line_.raw(first_ ? "\n" : ",\n");
     first_ = false;
-    return put(sep + request_json(r).dump());
+    request_json(line_, r);
+    return put(line_.str());
   }
 
   genz::Status end(const genz::RunSummary& s) noexcept override {
     json acc = json::object();
     for (const auto& a : s.accuracy)
-      acc[a.metric] = {{"n", a.n},          {"mape", a.mape}, {"median", a.median},   {"p90", a.p90},
-                       {"max", a.max},      {"over_20pct", a.over_20pct}, {"pearson", a.pearson}, {"bias", a.bias}};
+      acc[a.metric] = {{"n", a.n},
+                       {"mape", a.mape},
+                       {"median", a.median},
+                       {"p90", a.p90},
+                       {"max", a.max},
+                       {"over_20pct", a.over_20pct},
+                       {"pearson", a.pearson},
+                       {"bias", a.bias}};
     json mem = {{"capacity_MiB", s.memory.capacity / 1048576.0},
                 {"fits", s.memory.fits},
-                {"request", {{"input_tokens", s.memory.input_tokens}, {"output_tokens", s.memory.output_tokens},
-                             {"batch", s.memory.batch}, {"beam", s.memory.beam}}}};
+                {"request",
+                 {{"input_tokens", s.memory.input_tokens},
+                  {"output_tokens", s.memory.output_tokens},
+                  {"batch", s.memory.batch},
+                  {"beam", s.memory.beam}}}};
     for (const auto& l : s.memory.lines)
       mem["components"].push_back({{"component", l.component},
                                    {"after_prefill_MiB", l.after_prefill / 1048576.0},
                                    {"after_decode_MiB", l.after_decode / 1048576.0}});
     json summary = {{"requests", s.requests}, {"wall_seconds", s.wall_seconds}, {"notes", s.notes}};
-    return put("\n],\n\"accuracy\": " + acc.dump() + ",\n\"memory\": " + mem.dump() + ",\n\"summary\": " +
-               summary.dump() + "}\n");
+    return put("\n],\n\"accuracy\": " + acc.dump() + ",\n\"memory\": " + mem.dump() +
+               ",\n\"summary\": " + summary.dump() + "}\n");
   }
 
  private:
@@ -107,11 +123,13 @@ class JsonReport final : public genz::Reporter {
   genz::OutputSink* sink_ = nullptr;
   int f_ = -1;
   bool first_ = true;
+  genz::reports::Line line_;
 };
 
 std::unique_ptr<genz::Reporter> make(const void*, std::string_view config) {
   const auto doc = genz::parse_json(config, "json report configuration");
-  return std::make_unique<JsonReport>(genz::JsonView(doc, "json report configuration").string_or("file", "report.json"));
+  return std::make_unique<JsonReport>(
+      genz::JsonView(doc, "json report configuration").string_or("file", "report.json"));
 }
 
 void register_report(genz::Registrar& r) {

@@ -51,7 +51,9 @@ class CachedGpu final : public genz::RooflineHardware {
 std::unique_ptr<genz::Hardware> make_plain(const void*, std::string_view) {
   return std::make_unique<genz::RooflineHardware>(example_spec());
 }
-std::unique_ptr<genz::Hardware> make_cached(const void*, std::string_view) { return std::make_unique<CachedGpu>(); }
+std::unique_ptr<genz::Hardware> make_cached(const void*, std::string_view) {
+  return std::make_unique<CachedGpu>();
+}
 
 void register_gpus(genz::Registrar& r) {
   r.add("example_gpu", "Example Accelerator 48GB", genz::factory<genz::Hardware, make_plain>());

@@ -44,14 +44,13 @@ typedef enum genz_kind {
  * deriving from the SDK interface of the kind (genz::Model, genz::Hardware,
  * genz::CommBackend, genz::Reporter); the host deletes it through its virtual
  * destructor while the library is still loaded. */
-typedef void* (*genz_factory_fn)(const void* user_data, const char* config_json,
-                                 char* error, size_t error_size);
+typedef void* (*genz_factory_fn)(const void* user_data, const char* config_json, char* error, size_t error_size);
 
 typedef struct genz_entry {
   uint32_t struct_size; /* sizeof(genz_entry) as the plugin saw it */
   const char* name;     /* registry key, e.g. "rtx3090" */
   const char* description;
-  const char* aliases;  /* comma-separated alternative names, or NULL */
+  const char* aliases; /* comma-separated alternative names, or NULL */
   genz_factory_fn create;
   const void* user_data; /* passed back to create; owned by the plugin */
 } genz_entry;

@@ -99,8 +99,7 @@ double collective_seconds(const CollectiveQuery& q, IntraFn intra) {
   const double inter = inter_node_seconds(q);
   switch (q.kind) {
     case CollectiveKind::all_reduce:
-      return intra(CollectiveKind::reduce_scatter, q.bytes, g) + inter +
-             intra(CollectiveKind::all_gather, q.bytes, g);
+      return intra(CollectiveKind::reduce_scatter, q.bytes, g) + inter + intra(CollectiveKind::all_gather, q.bytes, g);
     case CollectiveKind::send_recv:
       return inter;
     default:

@@ -64,9 +64,13 @@ inline std::optional<DType> parse_dtype(std::string_view s) noexcept {
 
 /// Integer formats are stored weights only: the matrix unit runs at 16 bits
 /// (weight-only quantization) unless activations are integers too.
-constexpr bool is_integer(DType t) noexcept { return t == DType::int8 || t == DType::int4; }
+constexpr bool is_integer(DType t) noexcept {
+  return t == DType::int8 || t == DType::int4;
+}
 
-constexpr int index_of(DType t) noexcept { return static_cast<int>(t); }
+constexpr int index_of(DType t) noexcept {
+  return static_cast<int>(t);
+}
 
 }  // namespace v1
 }  // namespace genz

@@ -84,8 +84,7 @@ class RooflineHardware : public Hardware {
   double achievable_bandwidth(const Op& op) const noexcept {
     const AchievedSpec& a = spec_.achieved;
     const double bw = spec_.memory_bandwidth * a.bandwidth_fraction;
-    if (op.parallel_units > 0 && a.cta_bandwidth > 0)
-      return std::min(bw, op.parallel_units * a.cta_bandwidth);
+    if (op.parallel_units > 0 && a.cta_bandwidth > 0) return std::min(bw, op.parallel_units * a.cta_bandwidth);
     return bw;
   }
 

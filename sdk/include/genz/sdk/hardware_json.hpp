@@ -144,20 +144,22 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
       if (p[index_of(d)] > 0) t[std::string(name_of(d))] = p[index_of(d)] / kTera;
     return t;
   };
-  j["compute"] = {{"units", s.compute_units}, {"tensor_tflops", peaks(s.peak)}, {"vector_tflops", s.vector_flops / kTera}};
+  j["compute"] = {
+      {"units", s.compute_units}, {"tensor_tflops", peaks(s.peak)}, {"vector_tflops", s.vector_flops / kTera}};
   if (!peaks(s.peak_acc16).empty()) j["compute"]["tensor_tflops_acc16"] = peaks(s.peak_acc16);
   j["memory"] = {{"capacity_GiB", s.memory_bytes / kGiB},
                  {"bandwidth_GBps", s.memory_bandwidth / kGiga},
                  {"l2_MiB", s.l2_bytes / kMiB}};
   j["interconnect"]["intra_node"] = {{"kind", s.intra_node.kind}, {"bandwidth_GBps", s.intra_node.bandwidth / kGiga}};
   const AchievedSpec& a = s.achieved;
-  j["achieved"] = {{"compute_fraction", a.compute_fraction},
-                   {"bandwidth_fraction", a.bandwidth_fraction},
-                   {"kernel_overhead_us", a.kernel_overhead * 1e6},
-                   {"overlap_exponent", a.overlap_exponent},
-                   {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
-                   {"attention_fraction", a.attention_fraction},
-                   {"intra_node", {{"latency_us", s.intra_node.latency * 1e6}, {"efficiency", s.intra_node.efficiency}}}};
+  j["achieved"] = {
+      {"compute_fraction", a.compute_fraction},
+      {"bandwidth_fraction", a.bandwidth_fraction},
+      {"kernel_overhead_us", a.kernel_overhead * 1e6},
+      {"overlap_exponent", a.overlap_exponent},
+      {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
+      {"attention_fraction", a.attention_fraction},
+      {"intra_node", {{"latency_us", s.intra_node.latency * 1e6}, {"efficiency", s.intra_node.efficiency}}}};
   for (const auto& h : s.engine_hosts)
     j["engine_host"][h.engine] = {{"per_kernel_us", h.per_kernel * 1e6}, {"per_request_ms", h.per_request * 1e3}};
   return j;

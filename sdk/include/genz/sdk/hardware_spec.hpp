@@ -14,22 +14,22 @@ inline namespace v1 {
 
 /// A link class between accelerators (NVLink, PCIe, InfiniBand, ICI, ...).
 struct LinkSpec {
-  std::string kind;        // "nvlink", "pcie", "infiniband", "ici", "xgmi", "ethernet"
-  double bandwidth = 0;    // data sheet, bytes/s per direction per accelerator
-  double latency = 0;      // achieved per-collective latency, seconds
-  double efficiency = 0.8; // achieved fraction of bandwidth in collectives
+  std::string kind;         // "nvlink", "pcie", "infiniband", "ici", "xgmi", "ethernet"
+  double bandwidth = 0;     // data sheet, bytes/s per direction per accelerator
+  double latency = 0;       // achieved per-collective latency, seconds
+  double efficiency = 0.8;  // achieved fraction of bandwidth in collectives
 };
 
 /// What a real machine achieves relative to the data sheet. The defaults,
 /// for parts never measured, are the means of what genz fitted on the A100
 /// and H100 kernel timings (data/calibration/{a100_80gb,h100}.json).
 struct AchievedSpec {
-  double compute_fraction = 0.75;   // of the tensor peak, large GEMMs
-  double bandwidth_fraction = 0.89; // of the DRAM bandwidth, streaming kernels
-  double kernel_overhead = 5.3e-6;  // s per kernel (launch gap, ramp-up, tail)
-  double overlap_exponent = 1.45;   // p of the smooth roofline max (inf: ideal)
-  double cta_bandwidth = 0;         // B/s one CTA streams; 0: not limiting
-  double attention_fraction = 0.6;  // of the tensor peak, FlashAttention kernels
+  double compute_fraction = 0.75;    // of the tensor peak, large GEMMs
+  double bandwidth_fraction = 0.89;  // of the DRAM bandwidth, streaming kernels
+  double kernel_overhead = 5.3e-6;   // s per kernel (launch gap, ramp-up, tail)
+  double overlap_exponent = 1.45;    // p of the smooth roofline max (inf: ideal)
+  double cta_bandwidth = 0;          // B/s one CTA streams; 0: not limiting
+  double attention_fraction = 0.6;   // of the tensor peak, FlashAttention kernels
 };
 
 /// Host-side cost of driving this accelerator with one engine (e.g. eager
@@ -50,7 +50,7 @@ struct HardwareSpec {
   // Peak with 16-bit accumulate where it differs (GeForce parts run fp16
   // with fp16 accumulate at twice the fp32-accumulate rate); zero otherwise.
   std::array<double, kDTypeCount> peak_acc16{};
-  double vector_flops = 0;  // non-tensor fp32 FLOP/s
+  double vector_flops = 0;     // non-tensor fp32 FLOP/s
   unsigned compute_units = 0;  // SMs / CUs / TensorCores
   double memory_bytes = 0;
   double memory_bandwidth = 0;  // data sheet B/s

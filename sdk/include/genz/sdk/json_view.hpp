@@ -5,8 +5,8 @@
 #pragma once
 
 #include <cmath>
-#include <cstdio>
 #include <cstddef>
+#include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -43,8 +43,13 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& sourc
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     const auto pos = what.find("parse error");
-    throw InputError(source + ": not valid JSON at " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) +
-                     " (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
+    throw InputError(source + ": not valid JSON at " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) + " (" +
+                     (pos == std::string::npos ? what : what.substr(pos)) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range for a number beyond double (found by fuzz_hardware_json)
+    std::string what = e.what();
+    const auto pos = what.find("] ");
+    throw InputError(source + ": not valid JSON (" + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
   }
 }
 
@@ -119,16 +124,16 @@ class JsonView {
 
  private:
   const nlohmann::json& at(const char* key, const char* expected) const {
-    if (!j_->is_object()) throw InputError(source_ + ": " + (path_.empty() ? "document" : path_) +
-                                           ": expected an object, found " + type_name(*j_));
+    if (!j_->is_object())
+      throw InputError(source_ + ": " + (path_.empty() ? "document" : path_) + ": expected an object, found " +
+                       type_name(*j_));
     if (!has(key)) fail(key, expected, "nothing (the key is missing)");
     return (*j_)[key];
   }
   double check_number(const char* key, const nlohmann::json& v, double lo, double hi) const {
     if (!v.is_number()) fail(key, "a number", type_name(v));
     const double d = v.get<double>();
-    if (!std::isfinite(d) || d < lo || d > hi)
-      fail(key, "a number in [" + fmt(lo) + ", " + fmt(hi) + "]", fmt(d));
+    if (!std::isfinite(d) || d < lo || d > hi) fail(key, "a number in [" + fmt(lo) + ", " + fmt(hi) + "]", fmt(d));
     return d;
   }
   static std::string fmt(double d) {

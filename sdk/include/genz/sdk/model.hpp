@@ -32,10 +32,10 @@ struct Precision {
 
 /// What the serving engine fuses or computes; set from the engine profile.
 struct EngineTraits {
-  bool fused_qkv = true;        // one GEMM for q, k, v
-  bool fused_gate_up = true;    // one GEMM for gate and up
+  bool fused_qkv = true;           // one GEMM for q, k, v
+  bool fused_gate_up = true;       // one GEMM for gate and up
   bool all_prompt_logits = false;  // LM head over every prompt token (HF eager)
-  bool mla_absorb = true;       // MLA decode with absorbed up-projections
+  bool mla_absorb = true;          // MLA decode with absorbed up-projections
 };
 
 struct BuildRequest {
@@ -62,8 +62,8 @@ struct ModelInfo {
   unsigned layers = 0, hidden = 0, heads = 0, kv_heads = 0, head_dim = 0;
   unsigned intermediate = 0, vocab = 0, max_context = 0;
   unsigned experts = 0, experts_active = 0, shared_experts = 0;
-  double params_total = 0;   // parameters
-  double params_active = 0;  // parameters touched per token
+  double params_total = 0;           // parameters
+  double params_active = 0;          // parameters touched per token
   double kv_elements_per_token = 0;  // over all layers, unsharded
   DType native_dtype = DType::bf16;  // format of the published checkpoint
 };
@@ -78,10 +78,10 @@ struct ShardRequest {
 };
 
 struct ShardFootprint {
-  double dense_weight_bytes = 0;   // attention, dense MLPs, norms, router, shared experts
-  double expert_weight_bytes = 0;  // routed experts held by this GPU
-  double embedding_bytes = 0;      // embedding and LM head held by this GPU
-  double kv_bytes_per_token = 0;   // per cached token of one sequence
+  double dense_weight_bytes = 0;          // attention, dense MLPs, norms, router, shared experts
+  double expert_weight_bytes = 0;         // routed experts held by this GPU
+  double embedding_bytes = 0;             // embedding and LM head held by this GPU
+  double kv_bytes_per_token = 0;          // per cached token of one sequence
   double activation_bytes_per_token = 0;  // peak transient per in-flight token
   double logits_bytes_per_token = 0;      // vocab share of this GPU, activation format
 };

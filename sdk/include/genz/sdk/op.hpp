@@ -19,17 +19,17 @@ enum class OpGroup : std::uint8_t { gemm, attention, communication, other };
 inline constexpr int kOpGroupCount = 4;
 
 enum class EwKind : std::uint8_t {
-  embedding,         // gather of token rows
+  embedding,  // gather of token rows
   rmsnorm,
   layernorm,
   rope,              // rotary position embedding of q and k
   activation,        // gelu / silu on one tensor
   gated_activation,  // silu(gate) * up
   residual_add,
-  router_topk,       // MoE gate softmax + top-k
-  kv_append,         // writing new keys/values into the cache
-  sampling,          // logits post-processing and token choice
-  copy,              // layout changes (transpose().contiguous())
+  router_topk,  // MoE gate softmax + top-k
+  kv_append,    // writing new keys/values into the cache
+  sampling,     // logits post-processing and token choice
+  copy,         // layout changes (transpose().contiguous())
   other
 };
 

@@ -48,8 +48,8 @@ constexpr double fused_traffic(EwKind k) noexcept {
 inline void resolve_gemm(Op& op) noexcept {
   const double b_bytes = op.b_is_weight ? weight_bytes_of(op.w_dtype) : bytes_of(op.a_dtype);
   op.flops = 2.0 * op.m * op.n * op.k * op.batch;
-  op.bytes = op.batch * (op.m * op.k * bytes_of(op.a_dtype) + op.k * op.n * b_bytes +
-                         op.m * op.n * bytes_of(op.out_dtype));
+  op.bytes =
+      op.batch * (op.m * op.k * bytes_of(op.a_dtype) + op.k * op.n * b_bytes + op.m * op.n * bytes_of(op.out_dtype));
   op.compute_dtype = gemm_compute_dtype(op.a_dtype, op.w_dtype);
 }
 
@@ -58,8 +58,7 @@ inline void resolve_attention(Op& op) noexcept {
   op.flops = 2.0 * op.batch * op.heads * op.q_len * attended_keys(op) * per_key;
   const double kv_width = op.head_dim_qk + (op.kv_shared ? 0.0 : op.head_dim_v);
   const double q_and_out = op.q_len * op.heads * (op.head_dim_qk + op.head_dim_v);
-  op.bytes = op.batch * (q_and_out * bytes_of(op.a_dtype) +
-                         op.kv_len * op.kv_heads * kv_width * bytes_of(op.kv_dtype));
+  op.bytes = op.batch * (q_and_out * bytes_of(op.a_dtype) + op.kv_len * op.kv_heads * kv_width * bytes_of(op.kv_dtype));
   op.compute_dtype = op.a_dtype == DType::fp8 ? DType::fp8 : DType::bf16;
 }
 

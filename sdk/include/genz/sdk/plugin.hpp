@@ -38,8 +38,7 @@ inline void copy_message(char* out, std::size_t size, const char* text) noexcept
 /// Turns `std::unique_ptr<Interface> make(const void* user_data, std::string_view config_json)`
 /// into the C factory the ABI expects.
 template <class Interface, std::unique_ptr<Interface> (*Make)(const void*, std::string_view)>
-void* factory_trampoline(const void* user_data, const char* config, char* error,
-                         std::size_t error_size) noexcept {
+void* factory_trampoline(const void* user_data, const char* config, char* error, std::size_t error_size) noexcept {
   try {
     std::unique_ptr<Interface> object = Make(user_data, config ? config : "{}");
     if (!object) {
@@ -66,8 +65,8 @@ class Registrar {
 
   /// Registers one entry. The strings must outlive the library (string
   /// literals or static storage). Throws if the host refuses the entry.
-  void add(const char* name, const char* description, genz_factory_fn create,
-           const void* user_data = nullptr, const char* aliases = nullptr) {
+  void add(const char* name, const char* description, genz_factory_fn create, const void* user_data = nullptr,
+           const char* aliases = nullptr) {
     genz_entry e{};
     e.struct_size = sizeof(genz_entry);
     e.name = name;
@@ -101,7 +100,7 @@ int register_trampoline(genz_registrar* raw) noexcept {
 }  // namespace v1
 }  // namespace genz
 
-#define GENZ_PLUGIN(KIND, NAME, VERSION, REGISTER)                                           \
+#define GENZ_PLUGIN(KIND, NAME, VERSION, REGISTER)                                         \
   extern "C" GENZ_PLUGIN_EXPORT const genz_plugin_info* genz_plugin_v1(void) {             \
     static const genz_plugin_info info = {GENZ_PLUGIN_ABI_VERSION,                         \
                                           static_cast<uint32_t>(sizeof(genz_plugin_info)), \

@@ -19,14 +19,14 @@ inline namespace v1 {
 using GroupSplit = std::array<double, kOpGroupCount>;
 
 struct Prediction {
-  double ttft = 0;  // seconds
-  double tpot = 0;  // seconds per output token
-  double e2e = 0;   // seconds
+  double ttft = 0;                // seconds
+  double tpot = 0;                // seconds per output token
+  double e2e = 0;                 // seconds
   double prefill_throughput = 0;  // tokens/s
   double decode_throughput = 0;   // tokens/s
-  GroupSplit prefill{};  // prefill time by group
-  GroupSplit decode{};   // mean decode step by group
-  double host_bound_share = 0;  // of decode steps limited by the CPU
+  GroupSplit prefill{};           // prefill time by group
+  GroupSplit decode{};            // mean decode step by group
+  double host_bound_share = 0;    // of decode steps limited by the CPU
 };
 
 struct Measurement {
@@ -58,7 +58,7 @@ struct MetricAccuracy {
 };
 
 struct MemoryLine {
-  std::string component;  // "weights", "kv_cache", "activations", "logits", ...
+  std::string component;     // "weights", "kv_cache", "activations", "logits", ...
   double after_prefill = 0;  // bytes on the busiest GPU
   double after_decode = 0;
 };
