@@ -20,9 +20,9 @@ namespace {
 
 void print_comparison(const std::vector<MemoryComparison>& rows) {
   std::cout << "\nmemory against " << rows.front().source << " (MiB):\n";
-  std::printf("  %-34s %12s %12s %9s\n", "quantity", "measured", "genz", "error");
+  std::printf("  %-42s %10s %10s %9s\n", "quantity", "measured", "genz", "error");
   for (const auto& r : rows)
-    std::printf("  %-34s %12.2f %12.2f %+8.2f%%\n", r.quantity.c_str(), r.measured_mib, r.predicted_mib, r.error_pct);
+    std::printf("  %-42s %10.2f %10.2f %+8.2f%%\n", r.quantity.c_str(), r.measured_mib, r.predicted_mib, r.error_pct);
 }
 
 }  // namespace
