@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "genz/accuracy.hpp"
@@ -172,7 +173,16 @@ int run_trace(const Options& o) {
 
   ReportRun reports(s.registry, chosen_reports(o, summary_dir));
   OutputDirectory sink(out_dir, {fs::path(trace)});
-  reports.begin(run_info(s, o, trace, scan.measured), sink);
+  const RunInfo info = run_info(s, o, trace, scan.measured);
+  reports.begin(info, sink);
+  // --json: the json reporter's document on stdout as well (kept in memory).
+  std::optional<ReportRun> to_stdout;
+  MemorySink stdout_sink;
+  if (o.json) {
+    to_stdout.emplace(s.registry,
+                      std::vector<std::pair<std::string, std::string>>{{"json", R"({"file": "stdout.json"})"}});
+    to_stdout->begin(info, stdout_sink);
+  }
   AccuracyAccumulator accuracy;
   TraceReader reader(CsvReader::open_file(trace, "--trace"));
   Progress progress(scan.rows, o.progress);
@@ -192,6 +202,7 @@ int run_trace(const Options& o) {
     }
     accuracy.add(p, row.measured);
     reports.add(rec);
+    if (to_stdout) to_stdout->add(rec);
     progress.tick(reader.rows());
   }
   RunSummary summary;
@@ -207,7 +218,9 @@ int run_trace(const Options& o) {
                             "more than 2 % of the TTFT)");
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
   reports.end(summary);
+  if (to_stdout) to_stdout->end(summary);
   const auto written = sink.commit();
+  if (to_stdout) std::cout << stdout_sink.text();
   spdlog::info("{} requests predicted in {:.3f} s", summary.requests, summary.wall_seconds);
   for (const auto& n : summary.notes)
     if (n.find("trace rows") != std::string::npos) spdlog::warn("{}", n);

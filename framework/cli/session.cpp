@@ -172,12 +172,18 @@ std::string default_comm(const LinkSpec& link) {
 
 namespace {
 
-// Without an inter-node description, multi-node layouts found automatically
-// use the cluster preset of the same hardware, else 100 Gb/s InfiniBand.
-LinkSpec default_inter(const Session& s) {
+// Without an inter-node description, multi-node layouts use the cluster
+// preset of the same hardware, else 100 Gb/s InfiniBand, and say so.
+LinkSpec default_inter(Session& s) {
   if (s.cluster.inter.bandwidth > 0) return s.cluster.inter;
   for (const auto& c : builtin_clusters())
-    if (c.hardware == s.hardware->spec().name && c.inter.bandwidth > 0) return c.inter;
+    if (c.hardware == s.hardware->spec().name && c.inter.bandwidth > 0) {
+      s.notes.push_back("no inter-node network given: assuming " + c.name +
+                        "'s (--cluster or --inter-node-bw to choose)");
+      return c.inter;
+    }
+  s.notes.push_back(
+      "no inter-node network given: assuming 100 Gb/s InfiniBand per node (--cluster or --inter-node-bw)");
   LinkSpec l;
   l.kind = "infiniband";
   l.bandwidth = 100e9 / 8;
@@ -189,8 +195,10 @@ LinkSpec default_inter(const Session& s) {
 void choose_layout(Session& s, const Options& o, const Request& largest) {
   const LinkSpec intra = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
   const bool given = o.tp || o.pp || o.ep;
+  const std::size_t notes_before = s.notes.size();
   SearchSpace space{intra, default_inter(s), s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u,
                     s.cluster.nodes > 1 ? s.cluster.nodes : 0u, 4096};
+  s.notes.resize(notes_before);  // said below, only if the layout spans nodes
   if (!given) {
     auto choice = smallest_fitting_layout(*s.model, s.hardware->spec(), s.engine, s.precision, largest, space);
     if (!choice) {
@@ -202,6 +210,7 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
                        describe_overflow(m, s.hardware->spec().name) + "); try a smaller --dtype or batch");
     }
     s.layout = choice->layout;
+    if (s.layout.nodes > 1) default_inter(s);  // records the assumption
     if (choice->parallel.tp * choice->parallel.pp > 1)
       s.notes.push_back("no layout given: using the smallest that fits, " + describe_parallel(choice->parallel) + " (" +
                         describe(s.layout) + ")");

@@ -141,12 +141,7 @@ void vidur_rows(const PluginRegistry& reg, const std::string& vidur, const char*
   meas.clear();
   for (const auto& c : read_vidur_collectives(vidur + "/network/" + gpu + "_dgx/all_reduce.csv")) {
     if (c.ranks_per_node < c.ranks) continue;  // the hardware describes one node
-    CollectiveQuery q;
-    q.kind = c.kind;
-    q.bytes = c.bytes;
-    q.ranks = q.ranks_per_node = c.ranks;
-    q.intra = hardware->spec().intra_node;
-    pred.push_back(comm->time(q).seconds);
+    pred.push_back(comm->time(collective_query(c, hardware->spec().intra_node)).seconds);
     meas.push_back(c.seconds);
   }
   const MetricAccuracy b = summarize_metric("all-reduce time", pred, meas);

@@ -92,15 +92,7 @@ Predicted predict_all(const HardwareSpec& spec, const CalibrationContext& ctx, c
   Predicted out;
   RooflineHardware hw(spec);
   for (const auto& g : d.gemms) out.gemm.push_back(hw.time(gemm_op(g)).seconds);
-  for (const auto& c : d.collectives) {
-    CollectiveQuery q;
-    q.kind = c.kind;
-    q.bytes = c.bytes;
-    q.ranks = c.ranks;
-    q.ranks_per_node = c.ranks_per_node;
-    q.intra = spec.intra_node;
-    out.coll.push_back(ctx.comm->time(q).seconds);
-  }
+  for (const auto& c : d.collectives) out.coll.push_back(ctx.comm->time(collective_query(c, spec.intra_node)).seconds);
   for (const auto& t : d.traces) {
     const Layout layout = make_layout(t.parallel, 0, 0, spec.intra_node, LinkSpec{}, ctx.model->info().layers);
     Components c{ctx.model, &hw, ctx.comm, ctx.engine, layout, ctx.precision, ctx.names};

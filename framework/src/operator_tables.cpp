@@ -110,4 +110,15 @@ Op gemm_op(const GemmSample& g) {
   return op;
 }
 
+CollectiveQuery collective_query(const CollectiveSample& c, const LinkSpec& intra, const LinkSpec& inter) {
+  CollectiveQuery q;
+  q.kind = c.kind;
+  q.bytes = c.bytes;
+  q.ranks = c.ranks;
+  q.ranks_per_node = c.ranks_per_node;
+  q.intra = intra;
+  q.inter = inter;
+  return q;
+}
+
 }  // namespace genz

@@ -211,6 +211,11 @@ bool PluginRegistry::check_and_register(const fs::path& file, std::shared_ptr<bo
                   "register function failed: " + (pending.error.empty() ? std::string("(no message)") : pending.error));
   if (pending.entries.empty())
     return reject(file, RejectReason::registration_failed, "expected at least one entry, the plugin registered none");
+  for (std::size_t i = 0; i < pending.entries.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (pending.entries[i].name == pending.entries[j].name)
+        return reject(file, RejectReason::duplicate_name,
+                      "the plugin registers '" + pending.entries[i].name + "' twice");
   for (const auto& e : pending.entries) {
     for (const auto& n : [&] {
            auto names = e.aliases;

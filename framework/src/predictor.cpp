@@ -132,16 +132,18 @@ unsigned Predictor::micro_batches(const Request& r) const noexcept {
   return static_cast<unsigned>(std::max(1.0, std::min(r.batch, pp)));
 }
 
-std::unique_ptr<StepModel> Predictor::prefill_model(double batch, double tokens) {
-  const BuildRequest req = build_request(Phase::prefill, batch, tokens, 0);
+std::unique_ptr<StepModel> Predictor::step_model(Phase phase, double batch, double tokens) {
+  const BuildRequest req = build_request(phase, batch, tokens, 0);
   Status st;
   {
     PluginCall guard(c_.names.model.c_str());
     st = c_.model->build(req, scratch_graph_);
   }
-  if (!st) throw Error("model plugin '" + c_.names.model + "' could not build the prefill: " + st.message);
+  if (!st)
+    throw Error("model plugin '" + c_.names.model + "' could not build " +
+                (phase == Phase::prefill ? "the prefill: " : "a decode step: ") + st.message);
   auto m = new_step_model();
-  m->load(scratch_graph_, Phase::prefill, 0);
+  m->load(scratch_graph_, phase, 0);
   return m;
 }
 
@@ -151,25 +153,14 @@ StepPoint Predictor::prefill_point(double batch, double tokens) {
   if (prefill_cache_.size() > 65536) prefill_cache_.clear();
   const auto it = prefill_cache_.find({batch, tokens});
   if (it != prefill_cache_.end()) return it->second;
-  const StepPoint p = prefill_model(batch, tokens)->at_built();
+  const StepPoint p = step_model(Phase::prefill, batch, tokens)->at_built();
   prefill_cache_.emplace(std::make_pair(batch, tokens), p);
   return p;
 }
 
 Predictor::DecodeCurve& Predictor::decode_curve(double rows, unsigned micro) {
   auto& slot = decode_cache_[{rows, micro}];
-  if (!slot) {
-    const BuildRequest req = build_request(Phase::decode, rows, 1, 0);
-    Status st;
-    {
-      PluginCall guard(c_.names.model.c_str());
-      st = c_.model->build(req, scratch_graph_);
-    }
-    if (!st) throw Error("model plugin '" + c_.names.model + "' could not build a decode step: " + st.message);
-    auto m = new_step_model();
-    m->load(scratch_graph_, Phase::decode, 0);
-    slot = std::make_unique<DecodeCurve>(std::move(m), micro);
-  }
+  if (!slot) slot = std::make_unique<DecodeCurve>(step_model(Phase::decode, rows, 1), micro);
   return *slot;
 }
 
@@ -201,7 +192,7 @@ Prediction Predictor::predict(const Request& r) {
 
 std::vector<OpLine> Predictor::prefill_breakdown(const Request& r) {
   const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
-  return prefill_model(std::ceil(prompt_rows / micro_batches(r)), r.input)->breakdown(0);
+  return step_model(Phase::prefill, std::ceil(prompt_rows / micro_batches(r)), r.input)->breakdown(0);
 }
 
 std::vector<OpLine> Predictor::decode_breakdown(const Request& r, double context) {

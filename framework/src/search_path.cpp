@@ -15,7 +15,9 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
     for (std::string d; std::getline(ss, d, ':');)
       if (!d.empty()) out.emplace_back(d);
   }
-  out.push_back((executable.parent_path() / GENZ_PLUGIN_RELATIVE_DIR).lexically_normal());
+  // Without a known executable location there is no default directory: a
+  // relative one would search the current directory.
+  if (executable.is_absolute()) out.push_back((executable.parent_path() / GENZ_PLUGIN_RELATIVE_DIR).lexically_normal());
   return out;
 }
 

@@ -152,6 +152,18 @@ TEST(Cli, TheTraceIsNeverOverwritten) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "input_tokens,output_tokens\n10,5\n");
 }
 
+TEST(Cli, JsonOfATraceOnStdout) {
+  test::TempDir t;
+  const auto trace = t.file("t.csv", "input_tokens,output_tokens,TTFT\n100,20,30\n200,20,45\n");
+  const auto r = run_genz("--trace " + trace.string() + " --out " + (t.path() / "o").string() +
+                          " --report csv --json --hw h100 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["requests"].size(), 2u);
+  EXPECT_TRUE(j["accuracy"]["TTFT"].contains("mape"));
+  EXPECT_TRUE(std::filesystem::exists(t.path() / "o" / "predictions.csv"));
+}
+
 TEST(Cli, ModelConfigFile) {
   test::TempDir t;
   const auto cfg = t.file("config.json", R"({"architectures": ["Qwen2ForCausalLM"], "hidden_size": 3584,

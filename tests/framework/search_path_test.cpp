@@ -21,5 +21,10 @@ TEST(SearchPath, NeverTheCurrentDirectoryImplicitly) {
   EXPECT_EQ(p[0], "/usr/lib/genz/plugins");
 }
 
+TEST(SearchPath, NoDefaultDirectoryWithoutAnAbsoluteExecutablePath) {
+  EXPECT_TRUE(plugin_search_path({}, nullptr, "").empty());
+  EXPECT_TRUE(plugin_search_path({}, nullptr, "genz").empty());
+}
+
 }  // namespace
 }  // namespace genz

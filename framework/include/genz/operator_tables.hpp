@@ -36,4 +36,7 @@ std::vector<CollectiveSample> read_vidur_collectives(const std::string& path);
 /// The GEMM as an operator (fp16 inputs, weights from DRAM), resolved.
 Op gemm_op(const GemmSample& g);
 
+/// The query a comm backend answers for a measured collective.
+CollectiveQuery collective_query(const CollectiveSample& c, const LinkSpec& intra, const LinkSpec& inter = {});
+
 }  // namespace genz

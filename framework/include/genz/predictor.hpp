@@ -63,7 +63,7 @@ class Predictor {
  private:
   class DecodeCurve;
   BuildRequest build_request(Phase phase, double batch, double tokens, double context) const;
-  std::unique_ptr<StepModel> prefill_model(double batch, double tokens);
+  std::unique_ptr<StepModel> step_model(Phase phase, double batch, double tokens);
   StepPoint prefill_point(double batch, double tokens);
   DecodeCurve& decode_curve(double rows, unsigned micro);
   std::unique_ptr<StepModel> new_step_model() const;
