@@ -1,5 +1,5 @@
 // genz validate: every accuracy check against the measurements in
-// ../shared/data, as one table (dataset, metric, MAPE, p90, max, target,
+// ../shared/data, as one table (dataset, metric, MAPE, median, p90, max, target,
 // pass/fail). The shipped hardware, comm and engine descriptions are used
 // as they are; the calibration rows refit on part of the data and predict
 // the rest.
@@ -9,17 +9,11 @@
 //                per line, # comments) may fail, and must still fail
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
-#include "genz/calibration.hpp"
 #include "genz/error.hpp"
-#include "genz/memory_check.hpp"
-#include "genz/memory_model.hpp"
 #include "genz/search_path.hpp"
 #include "session.hpp"
 #include "validation.hpp"

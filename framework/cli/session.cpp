@@ -1,8 +1,6 @@
 #include "session.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "genz/error.hpp"

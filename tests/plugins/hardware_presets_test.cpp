@@ -25,6 +25,7 @@ TEST(HardwarePresets, EveryPartLoadsWithPlausibleNumbers) {
     EXPECT_GT(s.memory_bandwidth, 700e9) << name;
     EXPECT_GT(s.intra_node.bandwidth, 10e9) << name;
     EXPECT_GT(s.achieved.compute_fraction, 0.3) << name;
+    EXPECT_GT(s.intra_node.latency, 1e-6) << name << ": collectives cannot be free";
     EXPECT_LE(s.achieved.bandwidth_fraction, 1.0) << name;
   }
 }
@@ -43,6 +44,8 @@ TEST(HardwarePresets, MeasuredPartsCarryTheirCalibration) {
   }
   const auto h200 = test::plugins().create<Hardware>(PluginKind::hardware, "h200");
   EXPECT_NE(h200->spec().notes.find("Achieved values of h100"), std::string::npos);
+  const auto mi300x = test::plugins().create<Hardware>(PluginKind::hardware, "mi300x");
+  EXPECT_NE(mi300x->spec().notes.find("Intra-node link latency and efficiency of h100"), std::string::npos);
   const auto rtx3090 = test::plugins().create<Hardware>(PluginKind::hardware, "rtx3090");
   ASSERT_NE(rtx3090->spec().host_for("hf"), nullptr);  // eager PyTorch's CPU cost, fitted
 }

@@ -36,6 +36,18 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
     if (!find_file(calibrations, calibration_count, name) && doc.contains("achieved_from"))
       source = doc["achieved_from"].get<std::string>();
     doc.erase("achieved_from");
+    // Or only its interconnect: the measured latency and efficiency of a
+    // link of the same kind ("link_from").
+    if (doc.contains("link_from")) {
+      const std::string from = doc["link_from"].get<std::string>();
+      doc.erase("link_from");
+      if (const auto* cal = find_file(calibrations, calibration_count, from)) {
+        const nlohmann::json fitted = parse_json(cal->text, std::string("calibration ") + cal->name);
+        if (fitted.contains("achieved") && fitted["achieved"].contains("intra_node"))
+          doc["achieved"]["intra_node"] = fitted["achieved"]["intra_node"];
+        doc["notes"] = doc.value("notes", std::string()) + "Intra-node link latency and efficiency of " + from + ". ";
+      }
+    }
     if (const auto* cal = find_file(calibrations, calibration_count, source)) {
       const nlohmann::json fitted = parse_json(cal->text, std::string("calibration ") + cal->name);
       for (const char* section : {"achieved", "engine_host"})
