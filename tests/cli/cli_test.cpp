@@ -122,6 +122,10 @@ TEST(Cli, MisbehavingPluginsAreReportedByName) {
   EXPECT_GE(crash.exit_code, 128);  // killed by its signal
   EXPECT_NE(crash.err.find("fatal signal SIGSEGV while running plugin misbehaving_hardware"), std::string::npos)
       << crash.err;
+  const auto thrown = run_genz("--hw throwing_gpu" + dir);
+  EXPECT_GE(thrown.exit_code, 128);
+  EXPECT_NE(thrown.err.find("fatal signal SIGABRT while running plugin misbehaving_hardware"), std::string::npos)
+      << thrown.err;
   const auto null = run_genz("--hw null_gpu" + dir);
   EXPECT_EQ(null.exit_code, 1);
   EXPECT_NE(null.err.find("could not be created: the factory returned no object"), std::string::npos);

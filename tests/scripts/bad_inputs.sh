@@ -128,6 +128,7 @@ check "plugin: returns NaN" fail $MIS --hw nan_gpu
 check "plugin: returns a negative time" fail $MIS --hw negative_gpu
 check "plugin: factory returns nothing" fail $MIS --hw null_gpu
 check "plugin: crashes (SIGSEGV)" signal $MIS --hw crash_gpu
+check "plugin: throws out of a noexcept call (SIGABRT)" signal $MIS --hw throwing_gpu
 
 {
   echo "# Bad inputs and what genz answers"
