@@ -206,5 +206,23 @@ TEST(Cli, CalibrateWritesAFileHwFileLoads) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST(Cli, CalibrateRefusesTracesFittedWithTheWrongLayout) {
+  const std::string tp1 = test::data("rtx3090-llama2-7b/tp1/chat.csv");
+  const std::string tp2 = test::data("rtx3090-llama2-7b/tp2/chat.csv");
+  if (tp1.empty() || tp2.empty()) GTEST_SKIP() << "../shared/data not present";
+  test::TempDir t;
+  const auto out = t.path() / "mine.json";
+  // The TP2 trace without @tp=2 is fitted as one GPU: no single machine explains both.
+  const auto c = run_genz("calibrate --hw rtx3090 --engine hf --trace " + tp1 + " --trace " + tp2 + " --out " +
+                          out.string());
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("--trace " + tp2 + ": no layout given"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("calibrate: the fit stays far from"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("it was fitted as TP 1, PP 1, EP 1; if it was measured with another layout say so with"),
+            std::string::npos)
+      << c.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace genz
