@@ -67,7 +67,7 @@ int run_single(const Options& o) {
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const MemoryEstimate mem = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), r);
   if (o.json) {
-    ReportRun run(s.registry, {{"json", R"({"file": "stdout.json"})"}});
+    ReportRun run(*s.registry, {{"json", R"({"file": "stdout.json"})"}});
     MemorySink sink;
     run.begin(run_info(s, o, ""), sink);
     run.add(make_record(0, "0", r, p, secs));
@@ -171,7 +171,7 @@ int run_trace(const Options& o) {
   log_notes(s);
   s.predictor->enable_tables(true);
 
-  ReportRun reports(s.registry, chosen_reports(o, summary_dir));
+  ReportRun reports(*s.registry, chosen_reports(o, summary_dir));
   OutputDirectory sink(out_dir, {fs::path(trace)});
   const RunInfo info = run_info(s, o, trace, scan.measured);
   reports.begin(info, sink);
@@ -179,7 +179,7 @@ int run_trace(const Options& o) {
   std::optional<ReportRun> to_stdout;
   MemorySink stdout_sink;
   if (o.json) {
-    to_stdout.emplace(s.registry,
+    to_stdout.emplace(*s.registry,
                       std::vector<std::pair<std::string, std::string>>{{"json", R"({"file": "stdout.json"})"}});
     to_stdout->begin(info, stdout_sink);
   }

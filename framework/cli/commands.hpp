@@ -11,5 +11,6 @@ int run_memory(const Options& o);
 int run_calibrate(const Options& o);
 int run_validate(const Options& o);
 int run_make_trace(const Options& o);
+int run_sweep(const Options& o);
 
 }  // namespace genz::cli

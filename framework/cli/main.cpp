@@ -23,6 +23,7 @@ int dispatch(const genz::cli::Options& o) {
   if (o.command == "calibrate") return run_calibrate(o);
   if (o.command == "validate") return run_validate(o);
   if (o.command == "make-trace") return run_make_trace(o);
+  if (o.command == "sweep") return run_sweep(o);
   return run_predict(o);
 }
 
@@ -39,15 +40,17 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
   if (o.help) {
-    std::cout << "usage: genz [predict|plugins|memory|calibrate|validate] [options]\n\n"
-                 "  genz --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200\n"
-                 "  genz --trace chat.csv --hw rtx3090 --engine hf --tp 1 --out report/\n"
-                 "  genz plugins [info FILE]\n"
-                 "  genz memory --model llama2_7b --input-tokens 4096 --output-tokens 128 [--measured FILE]\n"
-                 "  genz calibrate --hw rtx3090 --engine hf --trace tp1.csv --trace tp2.csv --out my-gpu.json\n"
-                 "  genz validate [--data-dir ../shared/data]\n"
-                 "  genz make-trace --requests 200 --seed 1 --out chat.csv\n\n"
-              << o.help_text;
+    std::cout
+        << "usage: genz [predict|plugins|memory|calibrate|validate|make-trace|sweep] [options]\n\n"
+           "  genz --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200\n"
+           "  genz --trace chat.csv --hw rtx3090 --engine hf --tp 1 --out report/\n"
+           "  genz plugins [info FILE]\n"
+           "  genz memory --model llama2_7b --input-tokens 4096 --output-tokens 128 [--measured FILE]\n"
+           "  genz calibrate --hw rtx3090 --engine hf --trace tp1.csv@tp=1 --trace tp2.csv@tp=2 --out my-gpu.json\n"
+           "  genz validate [--data-dir ../shared/data]\n"
+           "  genz make-trace --requests 200 --seed 1 --out chat.csv\n"
+           "  genz sweep hw=rtx4090,h100 tp=1,2,4,8 batch=1,16,64 --model llama3_70b [--out sweep.csv]\n\n"
+        << o.help_text;
     return 0;
   }
   if (o.version) {

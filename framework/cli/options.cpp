@@ -10,7 +10,7 @@ namespace po = boost::program_options;
 namespace genz::cli {
 namespace {
 
-const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate", "make-trace"};
+const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate", "make-trace", "sweep"};
 
 po::options_description describe_options() {
   po::options_description general("General");
@@ -216,9 +216,9 @@ Options parse_options(int argc, const char* const* argv) {
         break;
       }
   fill(o, vm);
-  if (!o.args.empty() && o.command != "plugins")
+  if (!o.args.empty() && o.command != "plugins" && o.command != "sweep")
     throw InputError("unexpected argument '" + o.args.front() +
-                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
+                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace, sweep)");
   check(o);
   return o;
 }

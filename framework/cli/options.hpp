@@ -8,7 +8,7 @@
 namespace genz::cli {
 
 struct Options {
-  std::string command = "predict";  // predict | plugins | memory | calibrate | validate
+  std::string command = "predict";  // predict | plugins | memory | calibrate | validate | make-trace | sweep
   std::vector<std::string> args;    // positional arguments after the command
 
   std::vector<std::string> plugin_paths;

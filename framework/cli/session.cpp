@@ -34,7 +34,7 @@ Handle<Hardware> open_hardware(Session& s, const Options& o) {
   std::string name = o.hw;
   if (!o.system.empty()) name = hardware_for_system(o.system);
   if (name.empty()) name = s.cluster.hardware.empty() ? "rtx3090" : s.cluster.hardware;
-  return s.registry.create<Hardware>(PluginKind::hardware, name);
+  return s.registry->create<Hardware>(PluginKind::hardware, name);
 }
 
 // --system_eff replaces the achieved fractions, as the original tool's
@@ -249,20 +249,27 @@ void load_plugins(PluginRegistry& registry, const Options& o) {
 }
 
 std::unique_ptr<Session> open_session(const Options& o, const Request& largest) {
+  auto registry = std::make_shared<PluginRegistry>();
+  load_plugins(*registry, o);
+  return open_session(std::move(registry), o, largest);
+}
+
+std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> registry, const Options& o,
+                                      const Request& largest) {
   auto s = std::make_unique<Session>();
-  load_plugins(s->registry, o);
+  s->registry = std::move(registry);
   s->cluster = open_cluster(o);
   s->hardware = open_hardware(*s, o);
   apply_system_eff(*s, o);
   s->hardware->set_accumulate16(o.accumulate == "fp16");
-  s->model = open_model(s->registry, o);
+  s->model = open_model(*s->registry, o);
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
   choose_layout(*s, o, largest);
   const std::string comm = !o.comm.empty()            ? o.comm
                            : !s->cluster.comm.empty() ? s->cluster.comm
                                                       : default_comm(s->layout.intra);
-  s->comm = s->registry.create<CommBackend>(PluginKind::comm, comm);
+  s->comm = s->registry->create<CommBackend>(PluginKind::comm, comm);
   Components c;
   c.model = s->model.get();
   c.hardware = s->hardware.get();

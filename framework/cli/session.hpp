@@ -18,7 +18,7 @@
 namespace genz::cli {
 
 struct Session {
-  PluginRegistry registry;
+  std::shared_ptr<const PluginRegistry> registry;  // shared by the sessions of a sweep
   Handle<Model> model;
   Handle<Hardware> hardware;
   Handle<CommBackend> comm;
@@ -36,6 +36,9 @@ void load_plugins(PluginRegistry& registry, const Options& o);
 /// Builds everything; `largest` is the biggest request of the run, used to
 /// check that the layout fits in memory (or to choose one when none was given).
 std::unique_ptr<Session> open_session(const Options& o, const Request& largest);
+/// The same with plugins already loaded: a sweep composes many sessions from one registry.
+std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> registry, const Options& o,
+                                      const Request& largest);
 
 /// The original tool's --system names, mapped to genz hardware names.
 std::string hardware_for_system(const std::string& system);

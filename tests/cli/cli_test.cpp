@@ -213,8 +213,8 @@ TEST(Cli, CalibrateRefusesTracesFittedWithTheWrongLayout) {
   test::TempDir t;
   const auto out = t.path() / "mine.json";
   // The TP2 trace without @tp=2 is fitted as one GPU: no single machine explains both.
-  const auto c = run_genz("calibrate --hw rtx3090 --engine hf --trace " + tp1 + " --trace " + tp2 + " --out " +
-                          out.string());
+  const auto c =
+      run_genz("calibrate --hw rtx3090 --engine hf --trace " + tp1 + " --trace " + tp2 + " --out " + out.string());
   EXPECT_EQ(c.exit_code, 2);
   EXPECT_NE(c.err.find("--trace " + tp2 + ": no layout given"), std::string::npos) << c.err;
   EXPECT_NE(c.err.find("calibrate: the fit stays far from"), std::string::npos) << c.err;
@@ -222,6 +222,65 @@ TEST(Cli, CalibrateRefusesTracesFittedWithTheWrongLayout) {
             std::string::npos)
       << c.err;
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(Cli, SweepPredictsEveryConfigurationAsPredictWould) {
+  test::TempDir t;
+  const auto csv = t.path() / "sweep.csv";
+  const auto r = run_genz(
+      "sweep hw=rtx3090,h100 tp=1,2 --model llama2_7b --engine hf --input-tokens 1024 "
+      "--output-tokens 200 --json -q --out " +
+      csv.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = nlohmann::json::parse(r.out);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1]["hardware"], "rtx3090");
+  EXPECT_EQ(rows[1]["layout"]["tp"], 2);
+  EXPECT_EQ(rows[2]["hardware"], "h100");
+  EXPECT_EQ(rows[2]["layout"]["tp"], 1);
+  // The same configuration through the single-request path gives the same numbers.
+  const auto one = run_genz("--model llama2_7b --hw rtx3090 --engine hf --tp 2 --json -q");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto single = nlohmann::json::parse(one.out)["requests"][0]["predicted"];
+  for (const char* m : {"TTFT", "TPOT", "E2E", "prefill_throughput", "decode_throughput"})
+    EXPECT_DOUBLE_EQ(rows[1]["predicted"][m].get<double>(), single[m].get<double>()) << m;
+  EXPECT_DOUBLE_EQ(rows[1]["predicted"]["decode_throughput_per_gpu"].get<double>(),
+                   single["decode_throughput"].get<double>() / 2);
+  std::ifstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("Config,Model,Hardware,GPUs,TP,PP,EP,Dtype,KV_Dtype,Engine,Batch,Beam,", 0), 0u) << header;
+  int n = 0;
+  while (std::getline(in, line)) ++n;
+  EXPECT_EQ(n, 4);
+}
+
+TEST(Cli, SweepRowsSayWhyAConfigurationCannotRun) {
+  const auto r = run_genz("sweep tp=1,8 hw=rtx3090 --model llama2_70b --json -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = nlohmann::json::parse(r.out);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_FALSE(rows[0]["fits"].get<bool>());
+  EXPECT_NE(rows[0]["why"].get<std::string>().find("does not fit: llama2_70b needs"), std::string::npos);
+  EXPECT_TRUE(rows[1]["fits"].get<bool>());
+  EXPECT_GT(rows[1]["predicted"]["TPOT"].get<double>(), 0);
+  // Nothing can run: the rows are still printed, and the exit code says so.
+  const auto none = run_genz("sweep tp=1,2 --hw rtx3090 --model llama2_70b -q");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.out.find("does not fit"), std::string::npos);
+  EXPECT_NE(none.err.find("none of the 2 configurations can run"), std::string::npos) << none.err;
+}
+
+TEST(Cli, SweepNamesThatDoNotExistAreRefusedBeforeRunning) {
+  test::TempDir t;
+  const auto csv = t.path() / "sweep.csv";
+  const auto r = run_genz("sweep hw=rtx3090,rtx9090 --out " + csv.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("sweep hw=rtx9090: no such hardware; available hardware plugins:"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(std::filesystem::exists(csv));
+  EXPECT_EQ(run_genz("sweep tp=2 --tp 2").exit_code, 2);
+  EXPECT_EQ(run_genz("sweep engine=sglang").exit_code, 2);
 }
 
 }  // namespace

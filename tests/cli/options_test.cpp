@@ -50,7 +50,8 @@ TEST(Options, MistakesAreClearErrors) {
   EXPECT_EQ(error_of({"--hw", "h100", "--hw-file", "x.json"}), "--hw and --hw-file are exclusive: give one");
   EXPECT_EQ(error_of({"--context-limit", "maybe"}), "--context-limit: expected warn or error, found 'maybe'");
   EXPECT_EQ(error_of({"predictt"}),
-            "unexpected argument 'predictt' (commands: predict, plugins, memory, calibrate, validate, make-trace)");
+            "unexpected argument 'predictt' (commands: predict, plugins, memory, calibrate, validate, make-trace, "
+            "sweep)");
 }
 
 }  // namespace

@@ -121,6 +121,10 @@ check "flag: expert parallel on a dense model" fail --model llama2_7b --hw h100 
 check "flag: batch 100000 (KV cache does not fit)" fail --model llama2_7b --hw h100 --batch 100000
 check "flag: --out is a file" fail --trace "$(trace ok.csv 'input_tokens,output_tokens\n10,20\n')" --out "$TMP/ok.csv" --report csv
 check "flag: output tokens not a number" fail --output-tokens lots
+check "sweep: unknown axis" fail sweep tpp=1,2
+check "sweep: not a whole number" fail sweep tp=1,two
+check "sweep: unknown hardware in an axis" fail sweep hw=rtx3090,rtx9090 --out "$OUT/sweep.csv"
+check "sweep: axis and flag both given" fail sweep tp=1,2 --tp 2
 
 # --- plugins -------------------------------------------------------------------
 MIS="--plugin-path $FIXTURES/misbehaving_hardware"

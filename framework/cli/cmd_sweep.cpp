@@ -1,0 +1,202 @@
+// genz sweep: predict one request shape on every configuration of a cartesian
+// product (hardware x layout x precision x batch ...), for sizing hardware.
+//
+//   genz sweep hw=rtx4090,h100 tp=1,2,4,8 batch=1,16,64 --model llama3_70b --out sweep.csv
+//
+// Plugins are loaded once and every configuration is composed from them, so a
+// configuration costs microseconds. A configuration that cannot run (does not
+// fit, TP does not divide the heads) is a row saying why, not an error.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.hpp"
+#include "genz/error.hpp"
+#include "genz/output_dir.hpp"
+#include "session.hpp"
+#include "sweep.hpp"
+
+namespace genz::cli {
+namespace {
+
+void check_axes_against_flags(const std::vector<SweepAxis>& axes, const Options& o) {
+  for (const auto& a : axes) {
+    if (a.key == "hw" && (!o.hw.empty() || !o.hw_file.empty() || !o.system.empty()))
+      throw InputError("sweep hw=: give the hardware either as an axis or with --hw/--hw-file/--system, not both");
+    if (a.key == "model" && !o.model_config.empty())
+      throw InputError("sweep model=: give the model either as an axis or with --model-config, not both");
+    if ((a.key == "tp" || a.key == "pp" || a.key == "ep") && (a.key == "tp" ? o.tp : a.key == "pp" ? o.pp : o.ep))
+      throw InputError("sweep " + a.key + "=: also given as --" + a.key + "; give it once");
+  }
+}
+
+// A name that no plugin provides is the same mistake in every configuration:
+// refuse it once, with the names that exist.
+void check_names(const std::vector<SweepAxis>& axes, const PluginRegistry& registry) {
+  for (const auto& a : axes)
+    for (const auto& v : a.values) {
+      if (a.key == "hw" && !registry.find(PluginKind::hardware, v))
+        throw InputError("sweep hw=" + v + ": no such hardware; " + registry.available(PluginKind::hardware));
+      if (a.key == "comm" && !registry.find(PluginKind::comm, v))
+        throw InputError("sweep comm=" + v + ": no such comm backend; " + registry.available(PluginKind::comm));
+      if (a.key == "engine" && !find_engine(v))
+        throw InputError("sweep engine=" + v + ": unknown engine; built-in engines: " + engine_names());
+      if ((a.key == "dtype" || a.key == "kv-dtype") && !parse_dtype(v))
+        throw InputError("sweep " + a.key + "=" + v + ": expected one of fp32, bf16, fp16, fp8, int8, int4");
+    }
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string num(double x, int digits) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, x);
+  return b;
+}
+
+// What was asked, for rows that could not be composed (their plugins did not say).
+std::string asked(const Options& o, const std::string& field) {
+  if (field == "hw") return o.hw;
+  if (field == "model") return o.model;
+  if (field == "dtype") return o.dtype;
+  if (field == "tp") return o.tp ? std::to_string(*o.tp) : "";
+  if (field == "pp") return o.pp ? std::to_string(*o.pp) : "";
+  return o.ep ? std::to_string(*o.ep) : "";
+}
+
+std::string to_csv(const std::vector<SweepRow>& rows) {
+  std::ostringstream out;
+  out << "Config,Model,Hardware,GPUs,TP,PP,EP,Dtype,KV_Dtype,Engine,Batch,Beam,Input_Tokens,Output_Tokens,Fits,"
+         "Memory_per_GPU(GiB),GPU_Capacity(GiB),TTFT(ms),TPOT(ms),E2E(ms),Prefill_Throughput(tokens/s),"
+         "Decode_Throughput(tokens/s),Decode_Throughput_per_GPU(tokens/s),Notes\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const SweepRow& r = rows[i];
+    const Options& o = r.config;
+    out << i << "," << csv_field(r.ok ? r.model : asked(o, "model")) << "," << csv_field(r.ok ? r.hw : asked(o, "hw"))
+        << "," << (r.ok ? std::to_string(r.gpus) : "") << "," << (r.ok ? std::to_string(r.tp) : asked(o, "tp")) << ","
+        << (r.ok ? std::to_string(r.pp) : asked(o, "pp")) << "," << (r.ok ? std::to_string(r.ep) : asked(o, "ep"))
+        << "," << (r.ok ? r.dtype : asked(o, "dtype")) << "," << r.kv_dtype << "," << r.engine << "," << o.batch << ","
+        << o.beam << "," << o.input_tokens << "," << o.output_tokens << "," << (r.ok ? "yes" : "no") << ",";
+    if (r.ok)
+      out << num(r.mem_gib, 2) << "," << num(r.capacity_gib, 2) << "," << num(r.p.ttft * 1e3, 3) << ","
+          << num(r.p.tpot * 1e3, 3) << "," << num(r.p.e2e * 1e3, 3) << "," << num(r.p.prefill_throughput, 1) << ","
+          << num(r.p.decode_throughput, 1) << "," << num(r.p.decode_throughput / r.gpus, 1) << ",";
+    else
+      out << ",,,,,,,,";
+    out << csv_field(r.note) << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json to_json(const std::vector<SweepRow>& rows) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& r : rows) {
+    nlohmann::ordered_json j;
+    j["model"] = r.ok ? r.model : asked(r.config, "model");
+    j["hardware"] = r.ok ? r.hw : asked(r.config, "hw");
+    j["batch"] = r.config.batch;
+    j["beam"] = r.config.beam;
+    j["input_tokens"] = r.config.input_tokens;
+    j["output_tokens"] = r.config.output_tokens;
+    j["fits"] = r.ok;
+    if (r.ok) {
+      j["layout"] = {{"gpus", r.gpus}, {"tp", r.tp}, {"pp", r.pp}, {"ep", r.ep}, {"description", r.layout}};
+      j["dtype"] = r.dtype;
+      j["kv_dtype"] = r.kv_dtype;
+      j["engine"] = r.engine;
+      j["memory_per_gpu_gib"] = r.mem_gib;
+      j["gpu_capacity_gib"] = r.capacity_gib;
+      j["predicted"] = {{"TTFT", r.p.ttft * 1e3},
+                        {"TPOT", r.p.tpot * 1e3},
+                        {"E2E", r.p.e2e * 1e3},
+                        {"prefill_throughput", r.p.prefill_throughput},
+                        {"decode_throughput", r.p.decode_throughput},
+                        {"decode_throughput_per_gpu", r.p.decode_throughput / r.gpus}};
+    } else {
+      j["why"] = r.note;
+    }
+    a.push_back(std::move(j));
+  }
+  return a;
+}
+
+// The table is for reading at a glance; --out and --json carry the whole note.
+std::string shortened(const std::string& note) {
+  constexpr std::size_t kWidth = 110;
+  return note.size() <= kWidth ? note : note.substr(0, kWidth - 3) + "...";
+}
+
+void print_table(const std::vector<SweepRow>& rows) {
+  char line[512];
+  std::snprintf(line, sizeof line, "%-14s %-10s %5s %-10s %-5s %6s %9s %10s %10s %12s %11s\n", "model", "hardware",
+                "GPUs", "TPxPPxEP", "dtype", "batch", "mem GiB", "TTFT ms", "TPOT ms", "decode tok/s", "tok/s/GPU");
+  std::cout << line;
+  for (const auto& r : rows) {
+    if (!r.ok) {
+      std::cout << "  - " << r.config.hw << (r.config.tp ? " tp " + std::to_string(*r.config.tp) : "")
+                << (r.config.pp ? " pp " + std::to_string(*r.config.pp) : "") << " batch " << r.config.batch << ": "
+                << shortened(r.note) << "\n";
+      continue;
+    }
+    const std::string par = std::to_string(r.tp) + "x" + std::to_string(r.pp) + "x" + std::to_string(r.ep);
+    std::snprintf(line, sizeof line, "%-14s %-10s %5u %-10s %-5s %6.0f %9.2f %10.2f %10.3f %12.1f %11.1f\n",
+                  r.model.c_str(), r.hw.c_str(), r.gpus, par.c_str(), r.dtype.c_str(), r.config.batch, r.mem_gib,
+                  r.p.ttft * 1e3, r.p.tpot * 1e3, r.p.decode_throughput, r.p.decode_throughput / r.gpus);
+    std::cout << line;
+  }
+}
+
+// --out DIR/ (or an existing directory) gets DIR/sweep.csv; anything else is the file.
+std::filesystem::path sweep_file(const std::string& out) {
+  const std::filesystem::path p(out);
+  if (out.back() != '/' && !std::filesystem::is_directory(p)) return p;
+  std::error_code ec;
+  std::filesystem::create_directories(p, ec);
+  if (ec) throw InputError("--out " + out + ": cannot create the directory: " + ec.message());
+  return p / "sweep.csv";
+}
+
+}  // namespace
+
+int run_sweep(const Options& o) {
+  const std::vector<SweepAxis> axes = parse_sweep_axes(o.args);
+  check_axes_against_flags(axes, o);
+  auto registry = std::make_shared<PluginRegistry>();
+  load_plugins(*registry, o);
+  check_names(axes, *registry);
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<SweepRow> rows = predict_sweep(registry, o, axes);
+  const std::size_t n = rows.size();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::size_t ok = 0;
+  for (const auto& r : rows) ok += r.ok ? 1 : 0;
+  spdlog::info("{} configurations predicted in {:.1f} ms; {} run, {} cannot (see their notes)", n, ms, ok, n - ok);
+
+  if (!o.out_dir.empty()) {
+    const auto file = sweep_file(o.out_dir);
+    write_file_atomically(file, to_csv(rows));
+    spdlog::info("wrote {}", file.string());
+  }
+  if (o.json)
+    std::cout << to_json(rows).dump(2) << "\n";
+  else
+    print_table(rows);
+  if (ok == 0) {
+    spdlog::error("none of the {} configurations can run (each row says why)", n);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace genz::cli

@@ -1,0 +1,51 @@
+#include "sweep.hpp"
+
+#include "genz/error.hpp"
+#include "genz/memory_model.hpp"
+#include "session.hpp"
+
+namespace genz::cli {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, const Options& o) {
+  SweepRow row;
+  row.config = o;
+  const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
+  try {
+    auto s = open_session(registry, o, r);
+    check_request(r, s->model->info());
+    row.model = s->model->info().name;
+    row.hw = s->hardware->spec().name;
+    row.engine = s->engine.name;
+    row.dtype = name_of(s->precision.weights);
+    row.kv_dtype = name_of(s->precision.kv_cache);
+    row.layout = describe(s->layout);
+    row.gpus = s->layout.world();
+    row.tp = s->layout.parallel.tp;
+    row.pp = s->layout.parallel.pp;
+    row.ep = s->layout.parallel.ep;
+    const MemoryEstimate m = estimate_memory(*s->model, s->layout, s->precision, s->engine, s->hardware->spec(), r);
+    row.mem_gib = m.peak() / kGiB;
+    row.capacity_gib = m.capacity / kGiB;
+    row.p = s->predictor->predict(r);
+    row.ok = true;
+  } catch (const InputError& e) {
+    row.note = e.what();
+  }
+  return row;
+}
+
+}  // namespace
+
+std::vector<SweepRow> predict_sweep(const std::shared_ptr<const PluginRegistry>& registry, const Options& base,
+                                    const std::vector<SweepAxis>& axes) {
+  const std::size_t n = sweep_size(axes);
+  std::vector<SweepRow> rows;
+  rows.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) rows.push_back(predict_point(registry, sweep_point(base, axes, i)));
+  return rows;
+}
+
+}  // namespace genz::cli

@@ -1,0 +1,33 @@
+// Predicting every configuration of a sweep (see sweep_axes.hpp for the axes).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "genz/plugin_registry.hpp"
+#include "genz/sdk/report.hpp"
+#include "options.hpp"
+#include "sweep_axes.hpp"
+
+namespace genz::cli {
+
+/// One configuration: what was asked, and what genz composed and predicted
+/// for it, or why it cannot run (ok == false, note says why).
+struct SweepRow {
+  Options config;
+  std::string model, hw, engine, dtype, kv_dtype, layout;
+  unsigned gpus = 0, tp = 0, pp = 0, ep = 0;
+  bool ok = false;
+  double mem_gib = 0, capacity_gib = 0;  // busiest GPU's peak, and its capacity
+  Prediction p;
+  std::string note;
+};
+
+/// Every configuration of `axes` applied to `base`, in sweep_point order.
+/// Configurations that do not fit or whose layout the model refuses become
+/// rows with a note; other errors (a plugin failing) propagate.
+std::vector<SweepRow> predict_sweep(const std::shared_ptr<const PluginRegistry>& registry, const Options& base,
+                                    const std::vector<SweepAxis>& axes);
+
+}  // namespace genz::cli
