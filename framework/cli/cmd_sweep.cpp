@@ -24,15 +24,26 @@
 namespace genz::cli {
 namespace {
 
+// An axis replaces its flag in every configuration; both given is ambiguous.
+// (batch, beam and the token counts have defaults, so a flag cannot be told
+// from its default: their axis simply wins.)
+const char* flag_also_given(const std::string& key, const Options& o) {
+  if (key == "hw" && (!o.hw.empty() || !o.hw_file.empty() || !o.system.empty())) return "--hw/--hw-file/--system";
+  if (key == "model" && (!o.model.empty() || !o.model_config.empty())) return "--model/--model-config";
+  if (key == "engine" && (!o.engine.empty() || !o.engine_file.empty())) return "--engine/--engine-file";
+  if (key == "comm" && !o.comm.empty()) return "--comm";
+  if (key == "dtype" && !o.dtype.empty()) return "--dtype";
+  if (key == "kv-dtype" && !o.kv_dtype.empty()) return "--kv-dtype";
+  if (key == "tp" && o.tp) return "--tp";
+  if (key == "pp" && o.pp) return "--pp";
+  if (key == "ep" && o.ep) return "--ep";
+  return nullptr;
+}
+
 void check_axes_against_flags(const std::vector<SweepAxis>& axes, const Options& o) {
-  for (const auto& a : axes) {
-    if (a.key == "hw" && (!o.hw.empty() || !o.hw_file.empty() || !o.system.empty()))
-      throw InputError("sweep hw=: give the hardware either as an axis or with --hw/--hw-file/--system, not both");
-    if (a.key == "model" && !o.model_config.empty())
-      throw InputError("sweep model=: give the model either as an axis or with --model-config, not both");
-    if ((a.key == "tp" || a.key == "pp" || a.key == "ep") && (a.key == "tp" ? o.tp : a.key == "pp" ? o.pp : o.ep))
-      throw InputError("sweep " + a.key + "=: also given as --" + a.key + "; give it once");
-  }
+  for (const auto& a : axes)
+    if (const char* flag = flag_also_given(a.key, o))
+      throw InputError("sweep " + a.key + "=: also given as " + flag + "; give it once");
 }
 
 // A name that no plugin provides is the same mistake in every configuration:
