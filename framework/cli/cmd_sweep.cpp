@@ -20,9 +20,13 @@
 #include "genz/output_dir.hpp"
 #include "session.hpp"
 #include "sweep.hpp"
+#include "text_format.hpp"
 
 namespace genz::cli {
 namespace {
+
+using reports::csv_field;
+using reports::fixed;
 
 // An axis replaces its flag in every configuration; both given is ambiguous.
 // (batch, beam and the token counts have defaults, so a flag cannot be told
@@ -62,27 +66,9 @@ void check_names(const std::vector<SweepAxis>& axes, const PluginRegistry& regis
     }
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-std::string num(double x, int digits) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, x);
-  return b;
-}
-
-// What was asked, for rows that could not be composed (their plugins did not say).
-std::string asked(const Options& o, const std::string& field) {
-  if (field == "hw") return o.hw;
-  if (field == "model") return o.model;
-  if (field == "dtype") return o.dtype;
-  if (field == "tp") return o.tp ? std::to_string(*o.tp) : "";
-  if (field == "pp") return o.pp ? std::to_string(*o.pp) : "";
-  return o.ep ? std::to_string(*o.ep) : "";
+// Layout degrees a failed row was not given are 0: an empty field.
+std::string count(unsigned n) {
+  return n ? std::to_string(n) : "";
 }
 
 std::string to_csv(const std::vector<SweepRow>& rows) {
@@ -93,15 +79,13 @@ std::string to_csv(const std::vector<SweepRow>& rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const SweepRow& r = rows[i];
     const Options& o = r.config;
-    out << i << "," << csv_field(r.ok ? r.model : asked(o, "model")) << "," << csv_field(r.ok ? r.hw : asked(o, "hw"))
-        << "," << (r.ok ? std::to_string(r.gpus) : "") << "," << (r.ok ? std::to_string(r.tp) : asked(o, "tp")) << ","
-        << (r.ok ? std::to_string(r.pp) : asked(o, "pp")) << "," << (r.ok ? std::to_string(r.ep) : asked(o, "ep"))
-        << "," << (r.ok ? r.dtype : asked(o, "dtype")) << "," << r.kv_dtype << "," << r.engine << "," << o.batch << ","
-        << o.beam << "," << o.input_tokens << "," << o.output_tokens << "," << (r.ok ? "yes" : "no") << ",";
+    out << i << "," << csv_field(r.model) << "," << csv_field(r.hw) << "," << count(r.gpus) << "," << count(r.tp) << ","
+        << count(r.pp) << "," << count(r.ep) << "," << r.dtype << "," << r.kv_dtype << "," << r.engine << "," << o.batch
+        << "," << o.beam << "," << o.input_tokens << "," << o.output_tokens << "," << (r.ok ? "yes" : "no") << ",";
     if (r.ok)
-      out << num(r.mem_gib, 2) << "," << num(r.capacity_gib, 2) << "," << num(r.p.ttft * 1e3, 3) << ","
-          << num(r.p.tpot * 1e3, 3) << "," << num(r.p.e2e * 1e3, 3) << "," << num(r.p.prefill_throughput, 1) << ","
-          << num(r.p.decode_throughput, 1) << "," << num(r.p.decode_throughput / r.gpus, 1) << ",";
+      out << fixed(r.mem_gib, 2) << "," << fixed(r.capacity_gib, 2) << "," << fixed(r.p.ttft * 1e3, 3) << ","
+          << fixed(r.p.tpot * 1e3, 3) << "," << fixed(r.p.e2e * 1e3, 3) << "," << fixed(r.p.prefill_throughput, 1)
+          << "," << fixed(r.p.decode_throughput, 1) << "," << fixed(r.p.decode_throughput / r.gpus, 1) << ",";
     else
       out << ",,,,,,,,";
     out << csv_field(r.note) << "\n";
@@ -113,8 +97,8 @@ nlohmann::ordered_json to_json(const std::vector<SweepRow>& rows) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& r : rows) {
     nlohmann::ordered_json j;
-    j["model"] = r.ok ? r.model : asked(r.config, "model");
-    j["hardware"] = r.ok ? r.hw : asked(r.config, "hw");
+    j["model"] = r.model;
+    j["hardware"] = r.hw;
     j["batch"] = r.config.batch;
     j["beam"] = r.config.beam;
     j["input_tokens"] = r.config.input_tokens;
@@ -154,9 +138,8 @@ void print_table(const std::vector<SweepRow>& rows) {
   std::cout << line;
   for (const auto& r : rows) {
     if (!r.ok) {
-      std::cout << "  - " << r.config.hw << (r.config.tp ? " tp " + std::to_string(*r.config.tp) : "")
-                << (r.config.pp ? " pp " + std::to_string(*r.config.pp) : "") << " batch " << r.config.batch << ": "
-                << shortened(r.note) << "\n";
+      std::cout << "  - " << r.hw << (r.tp ? " tp " + count(r.tp) : "") << (r.pp ? " pp " + count(r.pp) : "")
+                << " batch " << r.config.batch << ": " << shortened(r.note) << "\n";
       continue;
     }
     const std::string par = std::to_string(r.tp) + "x" + std::to_string(r.pp) + "x" + std::to_string(r.ep);

@@ -12,6 +12,13 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, const Options& o) {
   SweepRow row;
   row.config = o;
+  // What was asked; replaced below by what genz composed.
+  row.model = o.model;
+  row.hw = o.hw;
+  row.dtype = o.dtype;
+  row.tp = o.tp.value_or(0);
+  row.pp = o.pp.value_or(0);
+  row.ep = o.ep.value_or(0);
   const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
   try {
     auto s = open_session(registry, o, r);

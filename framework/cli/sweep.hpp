@@ -12,8 +12,9 @@
 
 namespace genz::cli {
 
-/// One configuration: what was asked, and what genz composed and predicted
-/// for it, or why it cannot run (ok == false, note says why).
+/// One configuration: what genz composed and predicted for it, or, when it
+/// cannot run (ok == false), what was asked (0 and "" where nothing was) and
+/// why not (note).
 struct SweepRow {
   Options config;
   std::string model, hw, engine, dtype, kv_dtype, layout;
