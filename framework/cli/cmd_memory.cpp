@@ -32,7 +32,7 @@ int run_memory(const Options& o) {
     const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
     check_request(r, ModelInfo{});
     auto s = open_session(o, r);
-    const MemoryEstimate m = estimate_memory(*s->model, s->layout, s->precision, s->engine, s->hardware->spec(), r);
+    const MemoryEstimate& m = s->memory;
     std::cout << s->model->info().name << " on " << s->hardware->spec().name << " (" << describe(s->layout)
               << "), engine " << s->engine.name << ", weights " << name_of(s->precision.weights) << ", KV cache "
               << name_of(s->precision.kv_cache) << "\n";
@@ -43,8 +43,7 @@ int run_memory(const Options& o) {
   std::vector<MemoryComparison> all;
   for (const auto& row : rows) {
     auto s = open_session(o, row.request);
-    const MemoryEstimate m =
-        estimate_memory(*s->model, s->layout, s->precision, s->engine, s->hardware->spec(), row.request);
+    const MemoryEstimate& m = s->memory;
     spdlog::info("{} on {} ({}), engine {}: request {} + {} tokens", s->model->info().name, s->hardware->spec().name,
                  describe(s->layout), s->engine.name, row.request.input, row.request.output);
     const auto cmp = compare_memory(m, row, o.measured);

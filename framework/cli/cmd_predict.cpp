@@ -65,7 +65,6 @@ int run_single(const Options& o) {
   const auto t0 = Clock::now();
   const Prediction p = s.predictor->predict(r);
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  const MemoryEstimate mem = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), r);
   if (o.json) {
     ReportRun run(*s.registry, {{"json", R"({"file": "stdout.json"})"}});
     MemorySink sink;
@@ -73,7 +72,7 @@ int run_single(const Options& o) {
     run.add(make_record(0, "0", r, p, secs));
     RunSummary summary;
     summary.requests = 1;
-    summary.memory = to_report(mem, r);
+    summary.memory = to_report(s.memory, r);
     summary.notes = s.notes;
     run.end(summary);
     std::cout << sink.text();
@@ -97,7 +96,7 @@ int run_single(const Options& o) {
                       s.predictor->decode_breakdown(r, ctx));
     }
   }
-  if (o.memory) print_memory(std::cout, to_report(mem, r));
+  if (o.memory) print_memory(std::cout, to_report(s.memory, r));
   return 0;
 }
 
@@ -208,9 +207,7 @@ int run_trace(const Options& o) {
   RunSummary summary;
   summary.requests = reader.rows();
   summary.accuracy = accuracy.summarize();
-  const MemoryEstimate mem =
-      estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), scan.largest);
-  summary.memory = to_report(mem, scan.largest);
+  summary.memory = to_report(s.memory, scan.largest);
   summary.notes = s.notes;
   if (inconsistent > 0)
     summary.notes.push_back(std::to_string(inconsistent) +

@@ -208,6 +208,7 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
                        describe_overflow(m, s.hardware->spec().name) + "); try a smaller --dtype or batch");
     }
     s.layout = choice->layout;
+    s.memory = choice->memory;
     if (s.layout.nodes > 1) default_inter(s);  // records the assumption
     if (choice->parallel.tp * choice->parallel.pp > 1)
       s.notes.push_back("no layout given: using the smallest that fits, " + describe_parallel(choice->parallel) + " (" +
@@ -224,10 +225,10 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
       world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
   s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra, inter,
                          s.model->info().layers);
-  const MemoryEstimate m = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
-  if (!m.fits()) {
+  s.memory = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
+  if (!s.memory.fits()) {
     std::string msg = "the layout " + describe_parallel(p) + " does not fit: " + s.model->info().name + " " +
-                      describe_overflow(m, s.hardware->spec().name);
+                      describe_overflow(s.memory, s.hardware->spec().name);
     if (auto fit = smallest_fitting_layout(*s.model, s.hardware->spec(), s.engine, s.precision, largest, space))
       msg += ". A layout that fits: " + describe_parallel(fit->parallel) + " (" + describe(fit->layout) + ")";
     throw InputError(msg);

@@ -26,6 +26,7 @@ struct Session {
   ClusterSpec cluster;
   Layout layout;
   Precision precision;
+  MemoryEstimate memory;           // of the `largest` request open_session was given, on `layout`
   std::vector<std::string> notes;  // choices genz made for the user, shown once
   std::unique_ptr<Predictor> predictor;
 };

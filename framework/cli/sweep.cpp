@@ -33,9 +33,8 @@ SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, co
     row.tp = s->layout.parallel.tp;
     row.pp = s->layout.parallel.pp;
     row.ep = s->layout.parallel.ep;
-    const MemoryEstimate m = estimate_memory(*s->model, s->layout, s->precision, s->engine, s->hardware->spec(), r);
-    row.mem_gib = m.peak() / kGiB;
-    row.capacity_gib = m.capacity / kGiB;
+    row.mem_gib = s->memory.peak() / kGiB;
+    row.capacity_gib = s->memory.capacity / kGiB;
     row.p = s->predictor->predict(r);
     row.ok = true;
   } catch (const InputError& e) {
