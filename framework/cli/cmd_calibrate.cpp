@@ -33,7 +33,16 @@ TraceSet read_trace_set(const std::string& spec, const Options& o) {
   t.parallel.pp = o.pp.value_or(1);
   t.parallel.ep = o.ep.value_or(1);
   const auto at = spec.rfind('@');
-  if (at != std::string::npos && spec.find('=', at) != std::string::npos) {
+  const bool layout_given = at != std::string::npos && spec.find('=', at) != std::string::npos;
+  // Several traces usually come from several layouts (that is what makes the
+  // link parameters identifiable); fitting them all with the default layout
+  // is the easiest mistake to make.
+  if (!layout_given && o.traces.size() > 1)
+    spdlog::warn(
+        "--trace {}: no layout given, fitted with --tp/--pp/--ep (write PATH@tp=N if it was measured with "
+        "another layout)",
+        spec);
+  if (layout_given) {
     t.path = spec.substr(0, at);
     std::string rest = spec.substr(at + 1);
     while (!rest.empty()) {
@@ -62,19 +71,6 @@ TraceSet read_trace_set(const std::string& spec, const Options& o) {
   return t;
 }
 
-// Several traces usually come from several layouts (that is what makes the
-// link parameters identifiable); fitting them all with the default layout is
-// the easiest mistake to make, so say which layout they were given.
-void warn_if_layouts_were_not_given(const std::vector<std::string>& specs) {
-  if (specs.size() < 2) return;
-  for (const auto& spec : specs)
-    if (spec.rfind('@') == std::string::npos)
-      spdlog::warn(
-          "--trace {}: no layout given, fitted with --tp/--pp/--ep (write PATH@tp=N if it was measured with "
-          "another layout)",
-          spec);
-}
-
 HardwareSpec starting_spec(const PluginRegistry& registry, const Options& o) {
   HardwareSpec spec;
   if (!o.hw_file.empty()) {
@@ -95,7 +91,6 @@ HardwareSpec starting_spec(const PluginRegistry& registry, const Options& o) {
 CalibrationData read_data(const Options& o) {
   CalibrationData d;
   for (const auto& t : o.traces) d.traces.push_back(read_trace_set(t, o));
-  warn_if_layouts_were_not_given(o.traces);
   for (const auto& f : o.operators) {
     auto g = read_vidur_gemms(f);
     d.gemms.insert(d.gemms.end(), g.begin(), g.end());
