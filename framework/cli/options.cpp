@@ -65,8 +65,10 @@ po::options_description describe_options() {
   out.add_options()("trace", po::value<std::vector<std::string>>()->composing(),
                     "request trace CSV (input_tokens, output_tokens, optional TTFT/TPOT/E2E in ms)")(
       "summary_dir", po::value<std::string>(), "original tool's form: reads DIR/chat.csv, writes DIR/chat-sim.csv")(
-      "out", po::value<std::string>(), "output directory (reports); for calibrate: the hardware file to write")(
-      "report", po::value<std::string>(), "reports to write into --out: csv,html,json (default: csv,html,json)")(
+      "out", po::value<std::string>(),
+      "output directory (reports); for calibrate: the hardware file to write; for sweep: the CSV "
+      "file (or DIR/ for DIR/sweep.csv)")("report", po::value<std::string>(),
+                                          "reports to write into --out: csv,html,json (default: csv,html,json)")(
       "title", po::value<std::string>(), "title of the HTML report")(
       "json", "print the result as one JSON object on stdout")("breakdown", "print the per-operator breakdown")(
       "memory", "print the memory breakdown")("measured", po::value<std::string>(),
