@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "commands.hpp"
 #include "genz/calibration.hpp"
@@ -45,12 +46,15 @@ TraceSet read_trace_set(const std::string& spec, const Options& o) {
   if (layout_given) {
     t.path = spec.substr(0, at);
     std::string rest = spec.substr(at + 1);
+    std::set<std::string> seen;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
       const std::string kv = rest.substr(0, comma);
       rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
       const auto eq = kv.find('=');
       const std::string key = kv.substr(0, eq);
+      if (!seen.insert(key).second)
+        throw InputError("--trace " + spec + ": '" + key + "' given twice in the layout; give each of tp, pp, ep once");
       unsigned value = 0;
       if (eq == std::string::npos || std::sscanf(kv.c_str() + eq + 1, "%u", &value) != 1 || value == 0)
         throw InputError("--trace " + spec + ": expected PATH@tp=N[,pp=N,ep=N], found '" + kv + "'");
@@ -133,6 +137,7 @@ void print_stats(const std::string& title, const std::vector<ErrorStat>& v) {
 
 int run_calibrate(const Options& o) {
   if (o.calibration_out.empty()) throw InputError("calibrate: give the file to write with --out FILE.json");
+  check_output_file(o.calibration_out, input_paths(o));
   PluginRegistry registry;
   load_plugins(registry, o);
   const HardwareSpec start = starting_spec(registry, o);
@@ -180,7 +185,7 @@ int run_calibrate(const Options& o) {
   cal["holdout_dataset"] = stats_json(r.cross_layout);
   cal["warnings"] = r.warnings;
   doc["calibration"] = cal;
-  write_file_atomically(o.calibration_out, doc.dump(2) + "\n");
+  write_file_atomically(o.calibration_out, doc.dump(2) + "\n", input_paths(o));
   spdlog::info("wrote {} (load it with --hw-file)", o.calibration_out);
   return 0;
 }

@@ -49,6 +49,7 @@ int run_make_trace(const Options& o) {
   if (o.requests == 0 || o.requests > 100000000ULL)
     throw InputError("make-trace: --requests must be between 1 and 100000000");
   if (o.out_dir.empty()) throw InputError("make-trace: give the file to write with --out FILE.csv");
+  check_output_file(o.out_dir, input_paths(o));
   Random rng(o.seed);
   std::string text = "request_id,input_tokens,output_tokens\n";
   text.reserve(static_cast<std::size_t>(o.requests) * 16);
@@ -59,7 +60,7 @@ int run_make_trace(const Options& o) {
     std::snprintf(line, sizeof line, "%llu,%.0f,%.0f\n", i, in, out);
     text += line;
   }
-  write_file_atomically(o.out_dir, text);
+  write_file_atomically(o.out_dir, text, input_paths(o));
   spdlog::info("wrote {} requests to {}", o.requests, o.out_dir);
   return 0;
 }

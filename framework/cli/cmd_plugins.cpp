@@ -5,7 +5,10 @@
 
 #include "commands.hpp"
 #include "genz/error.hpp"
+#include "genz/hardware_check.hpp"
 #include "genz/plugin_registry.hpp"
+#include "genz/sdk/comm.hpp"
+#include "genz/sdk/printable.hpp"
 #include "genz/sdk/version.hpp"
 #include "session.hpp"
 
@@ -14,8 +17,8 @@ namespace {
 
 void print_library(const LibraryInfo& l, const PluginRegistry& r) {
   char line[512];
-  std::snprintf(line, sizeof line, "  %-9s %-12s %-8s %s\n", std::string(kind_name(l.kind)).c_str(), l.name.c_str(),
-                l.version.c_str(), l.path.c_str());
+  std::snprintf(line, sizeof line, "  %-9s %-12s %-8s %s\n", std::string(kind_name(l.kind)).c_str(),
+                printable(l.name).c_str(), printable(l.version).c_str(), printable(l.path).c_str());
   std::cout << line;
   std::string names;
   for (const auto& e : l.entries) {
@@ -27,14 +30,35 @@ void print_library(const LibraryInfo& l, const PluginRegistry& r) {
       names += ")";
     }
   }
-  std::cout << "            provides: " << names << "\n";
+  std::cout << "            provides: " << printable(names) << "\n";
+}
+
+// Every entry is created and its description checked, so a plugin that
+// cannot be used is shown as such here rather than at --hw.
+void check_entries(const LibraryInfo& l, const PluginRegistry& r, bool verbose) {
+  for (const auto& name : l.entries) {
+    try {
+      if (l.kind == PluginKind::hardware) {
+        const auto hw = r.create<Hardware>(l.kind, name);
+        if (const std::string why = hardware_spec_problem(hw->spec()); !why.empty())
+          std::cout << "            INVALID " << printable(name) << ": " << printable(why) << "\n";
+        else if (verbose && !hw->spec().notes.empty())
+          std::cout << "            " << printable(name) << ": " << printable(hw->spec().notes) << "\n";
+      } else if (l.kind == PluginKind::comm) {
+        r.create<CommBackend>(l.kind, name);
+      }
+    } catch (const std::exception& e) {
+      std::cout << "            INVALID " << printable(name) << ": " << printable(e.what()) << "\n";
+    }
+  }
 }
 
 void print_rejections(const PluginRegistry& r) {
   if (r.rejected().empty()) return;
   std::cout << "\nrejected files:\n";
   for (const auto& x : r.rejected())
-    std::cout << "  " << x.path << "\n      " << reason_name(x.reason) << ": " << x.message << "\n";
+    std::cout << "  " << printable(x.path) << "\n      " << reason_name(x.reason) << ": " << printable(x.message)
+              << "\n";
 }
 
 }  // namespace
@@ -49,8 +73,9 @@ int run_plugins(const Options& o) {
               << GENZ_SDK_VERSION_STRING << "\n";
     if (ok) {
       const LibraryInfo& l = registry.libraries().front();
-      std::cout << "accepted:\n  kind " << kind_name(l.kind) << ", name " << l.name << ", version " << l.version
-                << ", SDK " << l.sdk_version << ", built with " << l.build_id << "\n";
+      std::cout << "accepted:\n  kind " << kind_name(l.kind) << ", name " << printable(l.name) << ", version "
+                << printable(l.version) << ", SDK " << printable(l.sdk_version) << ", built with "
+                << printable(l.build_id) << "\n";
       print_library(l, registry);
     }
     print_rejections(registry);
@@ -63,7 +88,10 @@ int run_plugins(const Options& o) {
   std::cout << "\nplugins:\n";
   for (PluginKind k : {PluginKind::model, PluginKind::hardware, PluginKind::comm, PluginKind::report})
     for (const auto& l : registry.libraries())
-      if (l.kind == k) print_library(l, registry);
+      if (l.kind == k) {
+        print_library(l, registry);
+        check_entries(l, registry, o.verbosity > 0);
+      }
   print_rejections(registry);
   return 0;
 }

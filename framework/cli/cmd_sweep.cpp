@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
@@ -71,58 +72,65 @@ std::string count(unsigned n) {
   return n ? std::to_string(n) : "";
 }
 
-std::string to_csv(const std::vector<SweepRow>& rows) {
+const char* const kCsvHeader =
+    "Config,Model,Hardware,GPUs,TP,PP,EP,Dtype,KV_Dtype,Engine,Batch,Beam,Input_Tokens,Output_Tokens,Fits,"
+    "Memory_per_GPU(GiB),GPU_Capacity(GiB),TTFT(ms),TPOT(ms),E2E(ms),Prefill_Throughput(tokens/s),"
+    "Decode_Throughput(tokens/s),Decode_Throughput_per_GPU(tokens/s),Notes\n";
+
+std::string csv_row(std::size_t i, const SweepRow& r) {
   std::ostringstream out;
-  out << "Config,Model,Hardware,GPUs,TP,PP,EP,Dtype,KV_Dtype,Engine,Batch,Beam,Input_Tokens,Output_Tokens,Fits,"
-         "Memory_per_GPU(GiB),GPU_Capacity(GiB),TTFT(ms),TPOT(ms),E2E(ms),Prefill_Throughput(tokens/s),"
-         "Decode_Throughput(tokens/s),Decode_Throughput_per_GPU(tokens/s),Notes\n";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const SweepRow& r = rows[i];
-    const Options& o = r.config;
-    out << i << "," << csv_field(r.model) << "," << csv_field(r.hw) << "," << count(r.gpus) << "," << count(r.tp) << ","
-        << count(r.pp) << "," << count(r.ep) << "," << r.dtype << "," << r.kv_dtype << "," << r.engine << "," << o.batch
-        << "," << o.beam << "," << o.input_tokens << "," << o.output_tokens << "," << (r.ok ? "yes" : "no") << ",";
-    if (r.ok)
-      out << fixed(r.mem_gib, 2) << "," << fixed(r.capacity_gib, 2) << "," << fixed(r.p.ttft * 1e3, 3) << ","
-          << fixed(r.p.tpot * 1e3, 3) << "," << fixed(r.p.e2e * 1e3, 3) << "," << fixed(r.p.prefill_throughput, 1)
-          << "," << fixed(r.p.decode_throughput, 1) << "," << fixed(r.p.decode_throughput / r.gpus, 1) << ",";
-    else
-      out << ",,,,,,,,";
-    out << csv_field(r.note) << "\n";
-  }
+  out << i << "," << csv_field(r.model) << "," << csv_field(r.hw) << "," << count(r.gpus) << "," << count(r.tp) << ","
+      << count(r.pp) << "," << count(r.ep) << "," << r.dtype << "," << r.kv_dtype << "," << r.engine << "," << r.batch
+      << "," << r.beam << "," << r.input_tokens << "," << r.output_tokens << "," << (r.ok ? "yes" : "no") << ",";
+  if (r.ok)
+    out << fixed(r.mem_gib, 2) << "," << fixed(r.capacity_gib, 2) << "," << fixed(r.p.ttft * 1e3, 3) << ","
+        << fixed(r.p.tpot * 1e3, 3) << "," << fixed(r.p.e2e * 1e3, 3) << "," << fixed(r.p.prefill_throughput, 1) << ","
+        << fixed(r.p.decode_throughput, 1) << "," << fixed(r.p.decode_throughput / r.gpus, 1) << ",";
+  else
+    out << ",,,,,,,,";
+  out << csv_field(r.note) << "\n";
   return out.str();
 }
 
-nlohmann::ordered_json to_json(const std::vector<SweepRow>& rows) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
-  for (const auto& r : rows) {
-    nlohmann::ordered_json j;
-    j["model"] = r.model;
-    j["hardware"] = r.hw;
-    j["batch"] = r.config.batch;
-    j["beam"] = r.config.beam;
-    j["input_tokens"] = r.config.input_tokens;
-    j["output_tokens"] = r.config.output_tokens;
-    j["fits"] = r.ok;
-    if (r.ok) {
-      j["layout"] = {{"gpus", r.gpus}, {"tp", r.tp}, {"pp", r.pp}, {"ep", r.ep}, {"description", r.layout}};
-      j["dtype"] = r.dtype;
-      j["kv_dtype"] = r.kv_dtype;
-      j["engine"] = r.engine;
-      j["memory_per_gpu_gib"] = r.mem_gib;
-      j["gpu_capacity_gib"] = r.capacity_gib;
-      j["predicted"] = {{"TTFT", r.p.ttft * 1e3},
-                        {"TPOT", r.p.tpot * 1e3},
-                        {"E2E", r.p.e2e * 1e3},
-                        {"prefill_throughput", r.p.prefill_throughput},
-                        {"decode_throughput", r.p.decode_throughput},
-                        {"decode_throughput_per_gpu", r.p.decode_throughput / r.gpus}};
-    } else {
-      j["why"] = r.note;
-    }
-    a.push_back(std::move(j));
+nlohmann::ordered_json json_row(const SweepRow& r) {
+  nlohmann::ordered_json j;
+  j["model"] = r.model;
+  j["hardware"] = r.hw;
+  j["batch"] = r.batch;
+  j["beam"] = r.beam;
+  j["input_tokens"] = r.input_tokens;
+  j["output_tokens"] = r.output_tokens;
+  j["fits"] = r.ok;
+  if (r.ok) {
+    j["layout"] = {{"gpus", r.gpus}, {"tp", r.tp}, {"pp", r.pp}, {"ep", r.ep}, {"description", r.layout}};
+    j["dtype"] = r.dtype;
+    j["kv_dtype"] = r.kv_dtype;
+    j["engine"] = r.engine;
+    j["memory_per_gpu_gib"] = r.mem_gib;
+    j["gpu_capacity_gib"] = r.capacity_gib;
+    j["predicted"] = {{"TTFT", r.p.ttft * 1e3},
+                      {"TPOT", r.p.tpot * 1e3},
+                      {"E2E", r.p.e2e * 1e3},
+                      {"prefill_throughput", r.p.prefill_throughput},
+                      {"decode_throughput", r.p.decode_throughput},
+                      {"decode_throughput_per_gpu", r.p.decode_throughput / r.gpus}};
+  } else {
+    j["why"] = r.note;
   }
-  return a;
+  return j;
+}
+
+// One element of the top-level array, as an indented dump of the whole array
+// would print it (two more spaces on every line).
+void print_json_element(std::size_t i, const SweepRow& r) {
+  std::cout << (i == 0 ? "[\n" : ",\n");
+  const std::string text = json_row(r).dump(2);
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    std::cout << "  " << text.substr(begin, end == std::string::npos ? std::string::npos : end - begin + 1);
+    begin = end == std::string::npos ? text.size() : end + 1;
+  }
 }
 
 // The table is for reading at a glance; --out and --json carry the whole note.
@@ -131,23 +139,25 @@ std::string shortened(const std::string& note) {
   return note.size() <= kWidth ? note : note.substr(0, kWidth - 3) + "...";
 }
 
-void print_table(const std::vector<SweepRow>& rows) {
+void print_table_header() {
   char line[512];
   std::snprintf(line, sizeof line, "%-14s %-10s %5s %-10s %-5s %6s %9s %10s %10s %12s %11s\n", "model", "hardware",
                 "GPUs", "TPxPPxEP", "dtype", "batch", "mem GiB", "TTFT ms", "TPOT ms", "decode tok/s", "tok/s/GPU");
   std::cout << line;
-  for (const auto& r : rows) {
-    if (!r.ok) {
-      std::cout << "  - " << r.hw << (r.tp ? " tp " + count(r.tp) : "") << (r.pp ? " pp " + count(r.pp) : "")
-                << " batch " << r.config.batch << ": " << shortened(r.note) << "\n";
-      continue;
-    }
-    const std::string par = std::to_string(r.tp) + "x" + std::to_string(r.pp) + "x" + std::to_string(r.ep);
-    std::snprintf(line, sizeof line, "%-14s %-10s %5u %-10s %-5s %6.0f %9.2f %10.2f %10.3f %12.1f %11.1f\n",
-                  r.model.c_str(), r.hw.c_str(), r.gpus, par.c_str(), r.dtype.c_str(), r.config.batch, r.mem_gib,
-                  r.p.ttft * 1e3, r.p.tpot * 1e3, r.p.decode_throughput, r.p.decode_throughput / r.gpus);
-    std::cout << line;
+}
+
+void print_table_row(const SweepRow& r) {
+  if (!r.ok) {
+    std::cout << "  - " << r.hw << (r.tp ? " tp " + count(r.tp) : "") << (r.pp ? " pp " + count(r.pp) : "") << " batch "
+              << r.batch << ": " << shortened(r.note) << "\n";
+    return;
   }
+  char line[512];
+  const std::string par = std::to_string(r.tp) + "x" + std::to_string(r.pp) + "x" + std::to_string(r.ep);
+  std::snprintf(line, sizeof line, "%-14s %-10s %5u %-10s %-5s %6.0f %9.2f %10.2f %10.3f %12.1f %11.1f\n",
+                r.model.c_str(), r.hw.c_str(), r.gpus, par.c_str(), r.dtype.c_str(), r.batch, r.mem_gib, r.p.ttft * 1e3,
+                r.p.tpot * 1e3, r.p.decode_throughput, r.p.decode_throughput / r.gpus);
+  std::cout << line;
 }
 
 // --out DIR/ (or an existing directory) gets DIR/sweep.csv; anything else is the file.
@@ -162,6 +172,8 @@ std::filesystem::path sweep_file(const std::string& out) {
 
 }  // namespace
 
+// Rows are written as they are predicted (CSV to a temporary file, the
+// table or JSON to stdout), so memory stays flat however large the sweep.
 int run_sweep(const Options& o) {
   const std::vector<SweepAxis> axes = parse_sweep_axes(o.args);
   check_axes_against_flags(axes, o);
@@ -169,23 +181,37 @@ int run_sweep(const Options& o) {
   load_plugins(*registry, o);
   check_names(axes, *registry);
 
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<SweepRow> rows = predict_sweep(registry, o, axes);
-  const std::size_t n = rows.size();
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::size_t ok = 0;
-  for (const auto& r : rows) ok += r.ok ? 1 : 0;
-  spdlog::info("{} configurations predicted in {:.1f} ms; {} run, {} cannot (see their notes)", n, ms, ok, n - ok);
-
+  std::optional<OutputDirectory> dir;
+  int csv = -1;
+  std::filesystem::path file;
   if (!o.out_dir.empty()) {
-    const auto file = sweep_file(o.out_dir);
-    write_file_atomically(file, to_csv(rows));
+    file = sweep_file(o.out_dir);
+    check_output_file(file, input_paths(o));
+    dir.emplace(file.has_parent_path() ? file.parent_path() : std::filesystem::path("."),
+                std::vector<std::filesystem::path>{});
+    csv = dir->open(file.filename().c_str());
+    if (csv < 0 || !dir->write(csv, std::string(kCsvHeader)))
+      throw Error("cannot write " + file.string() + ": " + dir->last_error());
+  }
+  if (!o.json) print_table_header();
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t n = 0, ok = 0;
+  for_each_sweep_row(registry, o, axes, [&](std::size_t i, const SweepRow& r) {
+    ++n;
+    ok += r.ok ? 1 : 0;
+    if (dir && !dir->write(csv, csv_row(i, r))) throw Error("cannot write " + file.string() + ": " + dir->last_error());
+    if (o.json)
+      print_json_element(i, r);
+    else
+      print_table_row(r);
+  });
+  if (o.json) std::cout << (n == 0 ? "[]\n" : "\n]\n");
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("{} configurations predicted in {:.1f} ms; {} run, {} cannot (see their notes)", n, ms, ok, n - ok);
+  if (dir) {
+    dir->commit();
     spdlog::info("wrote {}", file.string());
   }
-  if (o.json)
-    std::cout << to_json(rows).dump(2) << "\n";
-  else
-    print_table(rows);
   if (ok == 0) {
     spdlog::error("none of the {} configurations can run (each row says why)", n);
     return 1;

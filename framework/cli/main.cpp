@@ -8,6 +8,7 @@
 #include "genz/output_dir.hpp"
 #include "genz/plugin_guard.hpp"
 #include "genz/sdk/abi.h"
+#include "genz/sdk/printable.hpp"
 #include "genz/sdk/version.hpp"
 #include "logging.hpp"
 
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   try {
     o = genz::cli::parse_options(argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "genz: error: " << e.what() << "\n";
+    std::cerr << "genz: error: " << genz::printable(e.what(), true) << "\n";
     return kUsageError;
   }
   if (o.help) {
@@ -61,10 +62,10 @@ int main(int argc, char** argv) {
   try {
     return dispatch(o);
   } catch (const genz::InputError& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", genz::printable(e.what(), true));
     return kUsageError;
   } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", genz::printable(e.what(), true));
     return kRunError;
   }
 }

@@ -1,6 +1,8 @@
 #include "options.hpp"
 
 #include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdlib>
 #include <sstream>
 
 #include "genz/error.hpp"
@@ -9,6 +11,11 @@ namespace po = boost::program_options;
 
 namespace genz::cli {
 namespace {
+
+// The same bounds as a cluster file's "nodes" and "gpus_per_node".
+constexpr unsigned kMaxNodes = 100000;
+constexpr unsigned kMaxGpusPerNode = 1024;
+constexpr unsigned kMaxDegree = 1024;
 
 const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate", "make-trace", "sweep"};
 
@@ -37,14 +44,17 @@ po::options_description describe_options() {
       "engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")(
       "engine-file", po::value<std::string>(), "engine profile JSON")(
       "cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")(
-      "nodes", po::value<unsigned>(), "number of nodes")("gpus-per-node", po::value<unsigned>(), "GPUs per node")(
-      "inter-node-bw", po::value<double>(), "inter-node bandwidth per node, Gb/s")(
+      "nodes", po::value<std::string>(), "number of nodes (1..100000)")(
+      "gpus-per-node", po::value<std::string>(), "GPUs per node (1..1024)")("inter-node-bw", po::value<double>(),
+                                                                            "inter-node bandwidth per node, Gb/s")(
       "inter-node-latency", po::value<double>(), "inter-node latency, microseconds");
 
   po::options_description par("Parallelism and precision");
-  par.add_options()("tp", po::value<unsigned>(), "tensor parallel degree")(
-      "tp_nodes", po::value<unsigned>(), "alias of --tp")("pp", po::value<unsigned>(), "pipeline parallel degree")(
-      "pp_nodes", po::value<unsigned>(), "alias of --pp")("ep", po::value<unsigned>(), "expert parallel degree (MoE)")(
+  par.add_options()("tp", po::value<std::string>(), "tensor parallel degree (1..1024)")(
+      "tp_nodes", po::value<std::string>(), "alias of --tp")("pp", po::value<std::string>(),
+                                                             "pipeline parallel degree (1..1024)")(
+      "pp_nodes", po::value<std::string>(), "alias of --pp")("ep", po::value<std::string>(),
+                                                             "expert parallel degree (MoE, 1..1024)")(
       "dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")(
       "quantization", po::value<std::string>(), "alias of --dtype")("act-dtype", po::value<std::string>(),
                                                                     "activations (default: from --dtype)")(
@@ -75,10 +85,10 @@ po::options_description describe_options() {
                                               "memory: measured memory CSV to compare with")(
       "operators", po::value<std::vector<std::string>>()->composing(), "calibrate: operator timing tables (Vidur CSV)")(
       "network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")(
-      "folds", po::value<unsigned>()->default_value(5), "calibrate: cross-validation folds")(
+      "folds", po::value<std::string>()->default_value("5"), "calibrate: cross-validation folds")(
       "data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")(
-      "requests", po::value<unsigned long long>(), "make-trace: number of requests")(
-      "seed", po::value<unsigned long long>()->default_value(1), "make-trace: random seed")(
+      "requests", po::value<std::string>(), "make-trace: number of requests")(
+      "seed", po::value<std::string>()->default_value("1"), "make-trace: random seed")(
       "strict", "validate: exit 1 when a check misses its target")(
       "known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
 
@@ -95,6 +105,28 @@ std::optional<T> pick(const po::variables_map& vm, const char* name, const char*
   if (a && b && !(*a == *b))
     throw InputError(std::string("--") + name + " and --" + alias + " are the same option and disagree");
   return a ? a : b;
+}
+
+// Whole-number flags are read as text: Boost's lexical_cast would turn "-2"
+// into 4294967294 for an unsigned option.
+unsigned long long whole_number(const std::string& flag, const std::string& text, unsigned long long lo,
+                                unsigned long long hi) {
+  const auto bad = [&] {
+    return InputError("--" + flag + ": expected a whole number in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                      ", found '" + text + "'");
+  };
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) throw bad();
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE || v < lo || v > hi) throw bad();
+  return v;
+}
+
+std::optional<unsigned> count_flag(const po::variables_map& vm, const char* name, const char* alias, unsigned hi) {
+  const auto text = pick<std::string>(vm, name, alias);
+  if (!text) return std::nullopt;
+  const char* shown = vm.count(name) ? name : alias;
+  return static_cast<unsigned>(whole_number(shown, *text, 1, hi));
 }
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -125,13 +157,13 @@ void fill(Options& o, const po::variables_map& vm) {
   str("engine", o.engine);
   str("engine-file", o.engine_file);
   str("cluster", o.cluster);
-  if (vm.count("nodes")) o.nodes = vm["nodes"].as<unsigned>();
-  if (vm.count("gpus-per-node")) o.gpus_per_node = vm["gpus-per-node"].as<unsigned>();
+  o.nodes = count_flag(vm, "nodes", nullptr, kMaxNodes);
+  o.gpus_per_node = count_flag(vm, "gpus-per-node", nullptr, kMaxGpusPerNode);
   if (vm.count("inter-node-bw")) o.inter_node_gbps = vm["inter-node-bw"].as<double>();
   if (vm.count("inter-node-latency")) o.inter_node_latency_us = vm["inter-node-latency"].as<double>();
-  o.tp = pick<unsigned>(vm, "tp", "tp_nodes");
-  o.pp = pick<unsigned>(vm, "pp", "pp_nodes");
-  if (vm.count("ep")) o.ep = vm["ep"].as<unsigned>();
+  o.tp = count_flag(vm, "tp", "tp_nodes", kMaxDegree);
+  o.pp = count_flag(vm, "pp", "pp_nodes", kMaxDegree);
+  o.ep = count_flag(vm, "ep", nullptr, kMaxDegree);
   if (auto d = pick<std::string>(vm, "dtype", "quantization")) o.dtype = *d;
   str("act-dtype", o.act_dtype);
   str("kv-dtype", o.kv_dtype);
@@ -154,12 +186,21 @@ void fill(Options& o, const po::variables_map& vm) {
   str("measured", o.measured);
   if (vm.count("operators")) o.operators = vm["operators"].as<std::vector<std::string>>();
   if (vm.count("network")) o.network = vm["network"].as<std::vector<std::string>>();
-  o.folds = vm["folds"].as<unsigned>();
+  o.folds = static_cast<unsigned>(whole_number("folds", vm["folds"].as<std::string>(), 2, 100));
   str("data-dir", o.data_dir);
   o.strict = vm.count("strict") > 0;
-  if (vm.count("requests")) o.requests = vm["requests"].as<unsigned long long>();
-  o.seed = vm["seed"].as<unsigned long long>();
+  if (vm.count("requests")) o.requests = whole_number("requests", vm["requests"].as<std::string>(), 1, 100000000);
+  o.seed = whole_number("seed", vm["seed"].as<std::string>(), 0, ~0ull);
   str("known", o.known_failures);
+}
+
+// Same bounds as the corresponding keys of a cluster or hardware file; NaN
+// fails every comparison, so the test is written to reject it.
+void check_range(const char* flag, const std::optional<double>& v, double lo, double hi, const char* unit) {
+  if (!v || (*v >= lo && *v <= hi)) return;
+  std::ostringstream msg;
+  msg << "--" << flag << ": expected a number in [" << lo << ", " << hi << "]" << unit << ", found " << *v;
+  throw InputError(msg.str());
 }
 
 void check(const Options& o) {
@@ -174,10 +215,34 @@ void check(const Options& o) {
   if (o.traces.size() > 1 && o.command != "calibrate")
     throw InputError("--trace given " + std::to_string(o.traces.size()) + " times; only calibrate takes several");
   if (!o.trace.empty() && !o.summary_dir.empty()) throw InputError("--trace and --summary_dir are exclusive");
-  if (o.folds < 2 || o.folds > 100) throw InputError("--folds: expected 2..100");
+  for (std::size_t i = 0; i < o.reports.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.reports[i] == o.reports[j])
+        throw InputError("--report: '" + o.reports[i] + "' given twice (each report is written once)");
+  if (o.command == "sweep" && !o.traces.empty())
+    throw InputError(
+        "sweep: --trace is not read (a sweep predicts one request shape per configuration: give "
+        "input-tokens=... and output-tokens=... axes, or predict the trace with genz --trace)");
+  check_range("system_eff", o.system_eff, 0.01, 1.0, "");
+  check_range("inter-node-bw", o.inter_node_gbps, 1e-3, 1e5, " Gb/s");
+  check_range("inter-node-latency", o.inter_node_latency_us, 0.0, 1e5, " microseconds");
 }
 
 }  // namespace
+
+std::vector<std::filesystem::path> input_paths(const Options& o) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& t : o.traces) {
+    const auto at = t.rfind('@');
+    files.push_back(at != std::string::npos && t.find('=', at) != std::string::npos ? t.substr(0, at) : t);
+  }
+  for (const auto& f : o.operators) files.emplace_back(f);
+  for (const auto& f : o.network) files.emplace_back(f);
+  for (const std::string* f : {&o.hw_file, &o.model_config, &o.engine_file, &o.cluster, &o.measured, &o.known_failures})
+    if (!f->empty()) files.push_back(*f);
+  if (!o.summary_dir.empty()) files.push_back(o.summary_dir + "/chat.csv");
+  return files;
+}
 
 Options parse_options(int argc, const char* const* argv) {
   Options o;

@@ -1,6 +1,7 @@
 // Everything the command line can say, after aliases are resolved.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,5 +55,9 @@ struct Options {
 
 /// Parses argv; throws InputError naming the flag at fault.
 Options parse_options(int argc, const char* const* argv);
+
+/// Every file the options name as something to read (traces without their
+/// @layout, tables, descriptions, measurements): an output may never be one.
+std::vector<std::filesystem::path> input_paths(const Options& o);
 
 }  // namespace genz::cli

@@ -1,9 +1,14 @@
 #include "session.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 #include "genz/error.hpp"
+#include "genz/hardware_check.hpp"
 #include "genz/layout_search.hpp"
 #include "genz/sdk/hardware_json.hpp"
 #include "genz/search_path.hpp"
@@ -34,14 +39,16 @@ Handle<Hardware> open_hardware(Session& s, const Options& o) {
   std::string name = o.hw;
   if (!o.system.empty()) name = hardware_for_system(o.system);
   if (name.empty()) name = s.cluster.hardware.empty() ? "rtx3090" : s.cluster.hardware;
-  return s.registry->create<Hardware>(PluginKind::hardware, name);
+  auto hw = s.registry->create<Hardware>(PluginKind::hardware, name);
+  if (const std::string why = hardware_spec_problem(hw->spec()); !why.empty())
+    throw Error("hardware '" + hw.name() + "' (plugin " + hw.plugin() + ") describes an invalid part: " + why);
+  return hw;
 }
 
 // --system_eff replaces the achieved fractions, as the original tool's
 // single efficiency knob did.
 void apply_system_eff(Session& s, const Options& o) {
   if (!o.system_eff) return;
-  if (*o.system_eff <= 0 || *o.system_eff > 1) throw InputError("--system_eff: expected a number in (0, 1]");
   HardwareSpec spec = s.hardware->spec();
   spec.achieved.compute_fraction = *o.system_eff;
   spec.achieved.bandwidth_fraction = *o.system_eff;
@@ -50,15 +57,32 @@ void apply_system_eff(Session& s, const Options& o) {
                     " replaces the calibrated compute and bandwidth fractions");
 }
 
+// --model-plugin takes an entry name; the name of a model library is
+// accepted too when the library provides one entry, else its entries are
+// listed.
+std::string model_entry(const PluginRegistry& registry, const std::string& name) {
+  if (registry.find(PluginKind::model, name)) return name;
+  for (const auto& l : registry.libraries()) {
+    if (l.kind != PluginKind::model || l.name != name) continue;
+    if (l.entries.size() == 1) return l.entries.front();
+    std::string list;
+    for (const auto& e : l.entries) list += (list.empty() ? "" : ", ") + e;
+    throw InputError("--model-plugin " + name + ": the library '" + name + "' provides several models (" + list +
+                     "); name one of them");
+  }
+  return name;  // unknown: create() lists what exists
+}
+
 }  // namespace
 
 Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
+  const std::string plugin = o.model_plugin.empty() ? "" : model_entry(registry, o.model_plugin);
   if (!o.model_config.empty()) {
     const std::string text = read_text_file(o.model_config, "--model-config");
     nlohmann::json cfg;
     cfg["hf_config"] = parse_json(text, o.model_config);
     cfg["source"] = o.model_config;
-    if (!o.model_plugin.empty()) return registry.create<Model>(PluginKind::model, o.model_plugin, cfg.dump());
+    if (!plugin.empty()) return registry.create<Model>(PluginKind::model, plugin, cfg.dump());
     // Every model plugin is asked; one that knows the architecture explains
     // what is wrong with the file, the others only say it is not theirs.
     std::vector<std::string> relevant;
@@ -86,10 +110,10 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
     throw InputError(o.model_config + ": no model plugin reads the architecture '" + arch +
                      "' (plugins asked: " + families + ")");
   }
-  if (!o.model_plugin.empty()) {
+  if (!plugin.empty()) {
     nlohmann::json cfg = nlohmann::json::object();
     if (!o.model.empty()) cfg["variant"] = o.model;
-    return registry.create<Model>(PluginKind::model, o.model_plugin, cfg.dump());
+    return registry.create<Model>(PluginKind::model, plugin, cfg.dump());
   }
   return registry.create<Model>(PluginKind::model, o.model.empty() ? "llama2_7b" : o.model);
 }
@@ -152,7 +176,6 @@ ClusterSpec open_cluster(const Options& o) {
   if (o.nodes) c.nodes = *o.nodes;
   if (o.gpus_per_node) c.gpus_per_node = *o.gpus_per_node;
   if (o.inter_node_gbps) {
-    if (*o.inter_node_gbps <= 0) throw InputError("--inter-node-bw: expected a positive number of Gb/s");
     c.inter.kind = "infiniband";
     c.inter.bandwidth = *o.inter_node_gbps / 8.0 * 1e9;
     if (c.inter.latency <= 0) c.inter.latency = 15e-6;
@@ -172,7 +195,7 @@ namespace {
 
 // Without an inter-node description, multi-node layouts use the cluster
 // preset of the same hardware, else 100 Gb/s InfiniBand, and say so.
-LinkSpec default_inter(Session& s) {
+LinkSpec assumed_inter(Session& s) {
   if (s.cluster.inter.bandwidth > 0) return s.cluster.inter;
   for (const auto& c : builtin_clusters())
     if (c.hardware == s.hardware->spec().name && c.inter.bandwidth > 0) {
@@ -190,8 +213,22 @@ LinkSpec default_inter(Session& s) {
   return l;
 }
 
+LinkSpec default_inter(Session& s) {
+  LinkSpec l = assumed_inter(s);
+  if (s.inter_latency) l.latency = *s.inter_latency;
+  return l;
+}
+
+// A described link without a latency would make every collective's fixed
+// cost zero: the measured latency of a link of the same class is used.
+LinkSpec intra_link(const Session& s) {
+  LinkSpec l = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  if (l.bandwidth > 0 && !(l.latency > 0)) l.latency = assumed_link_latency(l.kind);
+  return l;
+}
+
 void choose_layout(Session& s, const Options& o, const Request& largest) {
-  const LinkSpec intra = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  const LinkSpec intra = intra_link(s);
   const bool given = o.tp || o.pp || o.ep;
   const std::size_t notes_before = s.notes.size();
   SearchSpace space{intra, default_inter(s), s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u,
@@ -235,6 +272,29 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
   }
 }
 
+// A link that the layout crosses must exist; flags about a link the layout
+// does not cross would be silently ignored, so they are pointed out.
+void check_links(Session& s, const Options& o) {
+  const Parallelism& p = s.layout.parallel;
+  if (s.layout.world() > s.layout.nodes && !(s.layout.intra.bandwidth > 0))
+    throw InputError(s.hardware->spec().name + " has no intra-node link (interconnect/intra_node/bandwidth_GBps is " +
+                     "0), so the GPUs of " + describe_parallel(p) +
+                     " cannot communicate: give the link, or use one "
+                     "GPU per node");
+  const LinkSpec& described = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  if (std::max(p.tp, p.ep) > 1 && !(described.latency > 0)) {
+    char us[32];
+    std::snprintf(us, sizeof us, "%.1f", s.layout.intra.latency * 1e6);
+    s.notes.push_back(s.hardware->spec().name + "'s description gives no intra-node collective latency: assuming " +
+                      us + " us, the fitted latency of a measured " + described.kind +
+                      "-class link (data/calibration)");
+    if (o.command != "sweep") spdlog::warn("{}", s.notes.back());
+  }
+  if ((o.inter_node_gbps || o.inter_node_latency_us) && s.layout.nodes <= 1 && o.command != "sweep")
+    spdlog::warn("--inter-node-bw/--inter-node-latency have no effect: the layout {} fits in one node",
+                 describe(s.layout));
+}
+
 }  // namespace
 
 std::string hardware_for_system(const std::string& system) {
@@ -247,6 +307,9 @@ std::string hardware_for_system(const std::string& system) {
 void load_plugins(PluginRegistry& registry, const Options& o) {
   for (const auto& dir : plugin_search_path(o.plugin_paths, std::getenv("GENZ_PLUGIN_PATH"), executable_path()))
     registry.load_directory(dir);
+  // A name clash means a third-party plugin is not what the user will get.
+  for (const auto& r : registry.rejected())
+    if (r.reason == RejectReason::duplicate_name) spdlog::warn("plugin {} refused: {}", r.path, r.message);
 }
 
 std::unique_ptr<Session> open_session(const Options& o, const Request& largest) {
@@ -260,6 +323,7 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
   auto s = std::make_unique<Session>();
   s->registry = std::move(registry);
   s->cluster = open_cluster(o);
+  if (o.inter_node_latency_us) s->inter_latency = *o.inter_node_latency_us * 1e-6;
   s->hardware = open_hardware(*s, o);
   apply_system_eff(*s, o);
   s->hardware->set_accumulate16(o.accumulate == "fp16");
@@ -267,6 +331,7 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
   choose_layout(*s, o, largest);
+  check_links(*s, o);
   const std::string comm = !o.comm.empty()            ? o.comm
                            : !s->cluster.comm.empty() ? s->cluster.comm
                                                       : default_comm(s->layout.intra);

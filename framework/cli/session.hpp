@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Session {
   Handle<CommBackend> comm;
   EngineProfile engine;
   ClusterSpec cluster;
+  std::optional<double> inter_latency;  // --inter-node-latency, seconds: applies to any inter-node link used
   Layout layout;
   Precision precision;
   MemoryEstimate memory;           // of the `largest` request open_session was given, on `layout`

@@ -11,7 +11,10 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, const Options& o) {
   SweepRow row;
-  row.config = o;
+  row.batch = o.batch;
+  row.beam = o.beam;
+  row.input_tokens = o.input_tokens;
+  row.output_tokens = o.output_tokens;
   // What was asked; replaced below by what genz composed.
   row.model = o.model;
   row.hw = o.hw;
@@ -45,12 +48,18 @@ SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, co
 
 }  // namespace
 
+void for_each_sweep_row(const std::shared_ptr<const PluginRegistry>& registry, const Options& base,
+                        const std::vector<SweepAxis>& axes,
+                        const std::function<void(std::size_t, const SweepRow&)>& visit) {
+  const std::size_t n = sweep_size(axes);
+  for (std::size_t i = 0; i < n; ++i) visit(i, predict_point(registry, sweep_point(base, axes, i)));
+}
+
 std::vector<SweepRow> predict_sweep(const std::shared_ptr<const PluginRegistry>& registry, const Options& base,
                                     const std::vector<SweepAxis>& axes) {
-  const std::size_t n = sweep_size(axes);
   std::vector<SweepRow> rows;
-  rows.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) rows.push_back(predict_point(registry, sweep_point(base, axes, i)));
+  rows.reserve(sweep_size(axes));
+  for_each_sweep_row(registry, base, axes, [&](std::size_t, const SweepRow& r) { rows.push_back(r); });
   return rows;
 }
 

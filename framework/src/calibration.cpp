@@ -1,9 +1,11 @@
 #include "genz/calibration.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <set>
 
 #include "genz/accuracy.hpp"
 #include "genz/error.hpp"
@@ -302,11 +304,30 @@ std::vector<ErrorStat> cross_dataset(const HardwareSpec& start, const Calibratio
   return out;
 }
 
-std::size_t residual_count(const CalibrationData& d) {
-  std::size_t n = d.gemms.size() + d.collectives.size();
+// Measured values at distinct points: repeating a measurement (40 identical
+// requests, a GEMM shape listed twice) adds no information about the shape
+// of the curve the parameters describe, so it counts once.
+std::size_t distinct_count(const CalibrationData& d) {
+  std::set<std::array<double, 4>> gemms, colls;
+  for (const auto& g : d.gemms) gemms.insert({g.m, g.n, g.k, static_cast<double>(g.tp)});
+  for (const auto& c : d.collectives)
+    colls.insert(
+        {static_cast<double>(c.kind), static_cast<double>(c.ranks), static_cast<double>(c.ranks_per_node), c.bytes});
+  std::set<std::array<double, 8>> ttft, tpot;
   for (const auto& t : d.traces)
-    for (const auto& r : t.rows) n += (trace_ttft_usable(r) ? 1 : 0) + (r.measured.has_tpot ? 1 : 0);
-  return n;
+    for (const auto& r : t.rows) {
+      const std::array<double, 8> point{r.request.input,
+                                        r.request.output,
+                                        r.request.batch,
+                                        r.request.beam,
+                                        static_cast<double>(t.parallel.tp),
+                                        static_cast<double>(t.parallel.pp),
+                                        static_cast<double>(t.parallel.ep),
+                                        0};
+      if (trace_ttft_usable(r)) ttft.insert(point);
+      if (r.measured.has_tpot) tpot.insert(point);
+    }
+  return gemms.size() + colls.size() + ttft.size() + tpot.size();
 }
 
 // A fit that still misses the data it was fitted to by this much (median) is
@@ -340,9 +361,11 @@ CalibrationResult calibrate(const HardwareSpec& start, const CalibrationContext&
                             unsigned folds) {
   const std::vector<std::size_t> params = select_params(data);
   if (params.empty()) throw InputError("calibrate: no data given (--trace, --operators or --network)");
-  const std::size_t n = residual_count(data);
+  const std::size_t n = distinct_count(data);
   if (n < 3 * params.size())
-    throw InputError("calibrate: too little data: " + std::to_string(n) + " measured values for " +
+    throw InputError("calibrate: too little data: " + std::to_string(n) +
+                     " measured values at distinct points (requests of the same shape, or repeated table rows, "
+                     "count once) for " +
                      std::to_string(params.size()) + " parameters (at least " + std::to_string(3 * params.size()) +
                      " needed)");
   for (const auto& t : data.traces)

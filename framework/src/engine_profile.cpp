@@ -39,6 +39,7 @@ void read_elementwise(const JsonView& table, EngineProfile& e) {
       table.fail(it.key(), "one of " + names, "\"" + it.key() + "\"");
     }
     const JsonView c = table.object(it.key().c_str());
+    c.only_keys({"kernels", "traffic"});
     EwCost& cost = e.elementwise[static_cast<int>(found->kind)];
     cost.kernels = c.number_or("kernels", 1, 0, 1000);
     cost.traffic = c.number_or("traffic", -1, -1, 1000);
@@ -46,6 +47,7 @@ void read_elementwise(const JsonView& table, EngineProfile& e) {
 }
 
 void read_traits(const JsonView& t, EngineTraits& traits) {
+  t.only_keys({"fused_qkv", "fused_gate_up", "all_prompt_logits", "mla_absorb"});
   traits.fused_qkv = t.boolean_or("fused_qkv", traits.fused_qkv);
   traits.fused_gate_up = t.boolean_or("fused_gate_up", traits.fused_gate_up);
   traits.all_prompt_logits = t.boolean_or("all_prompt_logits", traits.all_prompt_logits);
@@ -54,6 +56,9 @@ void read_traits(const JsonView& t, EngineTraits& traits) {
 
 EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   const JsonView v(doc, source);
+  v.only_keys({"name", "description", "traits", "elementwise", "attention_split_kv", "kv_strategy", "cuda_graphs",
+               "host_per_kernel_us", "host_per_graph_step_us", "host_per_request_ms", "extra_kernels_per_step",
+               "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");

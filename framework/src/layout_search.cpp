@@ -1,6 +1,7 @@
 #include "genz/layout_search.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "genz/sdk/json_view.hpp"
@@ -18,14 +19,15 @@ std::optional<LayoutChoice> smallest_fitting_layout(const Model& model, const Ha
                                                     const Request& r, const SearchSpace& space) {
   const ModelInfo& info = model.info();
   std::vector<Parallelism> candidates;
-  for (unsigned tp = 1; tp <= space.gpus_per_node; tp *= 2)
-    for (unsigned pp = 1; pp <= info.layers && tp * pp <= space.max_gpus; ++pp) {
+  // 64-bit counters: a gpus_per_node near 2^31 must end the loop, not wrap.
+  for (std::uint64_t tp = 1; tp <= space.gpus_per_node; tp *= 2)
+    for (std::uint64_t pp = 1; pp <= info.layers && tp * pp <= space.max_gpus; ++pp) {
       Parallelism p;
-      p.tp = tp;
-      p.pp = pp;
+      p.tp = static_cast<unsigned>(tp);
+      p.pp = static_cast<unsigned>(pp);
       candidates.push_back(p);
       if (info.experts > 0 && tp > 1 && info.experts % tp == 0) {
-        p.ep = tp;  // experts spread over the TP group
+        p.ep = p.tp;  // experts spread over the TP group
         candidates.push_back(p);
       }
     }
@@ -41,6 +43,7 @@ std::optional<LayoutChoice> smallest_fitting_layout(const Model& model, const Ha
     const unsigned nodes = (world + gpn - 1) / gpn;
     if (space.nodes > 0 && nodes > space.nodes) continue;
     if (nodes > 1 && space.inter.bandwidth <= 0) continue;
+    if (gpn > 1 && !(space.intra.bandwidth > 0)) continue;  // GPUs of a node that cannot talk
     try {
       Layout l = make_layout(p, nodes, gpn, space.intra, space.inter, info.layers);
       MemoryEstimate m = estimate_memory(model, l, precision, engine, hw, r);

@@ -1,6 +1,7 @@
 #include "genz/memory_check.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "genz/csv_reader.hpp"
 #include "genz/error.hpp"
@@ -19,9 +20,11 @@ int column(const std::vector<std::string>& header, const std::string& name, cons
 double number(std::string_view s, const std::string& path, std::size_t line, const std::string& col) {
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 0)
+  // A measured amount of memory is positive and finite; zero would make the
+  // relative error infinite. 1e9 MiB (a petabyte) bounds unit mistakes.
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v) || !(v > 0) || v > 1e9)
     throw InputError(path + ": line " + std::to_string(line) + ", column " + col +
-                     ": expected a non-negative number, found '" + std::string(s.substr(0, 30)) + "'");
+                     ": expected a positive number of MiB up to 1e9, found '" + std::string(s.substr(0, 30)) + "'");
   return v;
 }
 

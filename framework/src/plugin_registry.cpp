@@ -66,6 +66,20 @@ bool valid_kind(uint32_t k) {
   return k >= GENZ_KIND_MODEL && k <= GENZ_KIND_REPORT;
 }
 
+const char* interface_name(PluginKind k) {
+  switch (k) {
+    case PluginKind::model:
+      return "Model";
+    case PluginKind::hardware:
+      return "Hardware";
+    case PluginKind::comm:
+      return "CommBackend";
+    case PluginKind::report:
+      return "Reporter";
+  }
+  return "?";
+}
+
 // dlopen's own message: Boost.DLL 1.74 keeps only an error code, so a failed
 // load is repeated here with the error string cleared first.
 std::string dlopen_message(const fs::path& file) {
@@ -98,6 +112,16 @@ int registrar_add(genz_registrar* self, const genz_entry* e) {
     p->error = "an entry with an empty name";
     return 1;
   }
+  // The object would be cast to the library's interface: a factory of
+  // another interface is refused here, before anything is created.
+  if (e->interface_kind != static_cast<uint32_t>(p->kind)) {
+    const uint32_t k = e->interface_kind;
+    p->error = "entry '" + std::string(e->name) + "' creates a " +
+               (valid_kind(k) ? std::string(kind_name(static_cast<PluginKind>(k))) : "kind " + std::to_string(k)) +
+               " object, but the library declares kind " + std::string(kind_name(p->kind)) +
+               " (use genz::factory<genz::" + std::string(interface_name(p->kind)) + ", ...>)";
+    return 1;
+  }
   Entry out{p->kind, e->name, e->description ? e->description : "", {}, e->create, e->user_data, 0};
   if (e->aliases != nullptr) {
     std::stringstream ss(e->aliases);
@@ -110,7 +134,9 @@ int registrar_add(genz_registrar* self, const genz_entry* e) {
 
 void registrar_set_error(genz_registrar* self, const char* message) {
   auto* p = static_cast<PendingRegistration*>(self->host_context);
-  p->error = message ? message : "(no message)";
+  // The host's own reason for refusing an entry comes first; the plugin's
+  // "host refused entry" that follows it says less.
+  if (p->error.empty()) p->error = message ? message : "(no message)";
 }
 
 }  // namespace
@@ -141,6 +167,11 @@ bool PluginRegistry::reject(const fs::path& file, RejectReason r, std::string me
 
 bool PluginRegistry::load_file(const fs::path& file) {
   std::error_code ec;
+  // dlopen would block on a FIFO and read a device without end.
+  if (!fs::is_regular_file(file, ec))
+    return reject(
+        file, RejectReason::not_loadable,
+        fs::exists(file, ec) ? "expected a shared library (a regular file), found something else" : "no such file");
   const fs::path canonical = fs::weakly_canonical(fs::absolute(file, ec), ec);
   if (std::find(loaded_paths_.begin(), loaded_paths_.end(), canonical) != loaded_paths_.end()) return true;
   loaded_paths_.push_back(canonical);
@@ -216,22 +247,20 @@ bool PluginRegistry::check_and_register(const fs::path& file, std::shared_ptr<bo
       if (pending.entries[i].name == pending.entries[j].name)
         return reject(file, RejectReason::duplicate_name,
                       "the plugin registers '" + pending.entries[i].name + "' twice");
-  for (const auto& e : pending.entries) {
-    for (const auto& n : [&] {
-           auto names = e.aliases;
-           names.push_back(e.name);
-           return names;
-         }()) {
-      if (const Entry* taken = find(e.kind, n))
-        return reject(file, RejectReason::duplicate_name,
-                      std::string(kind_name(e.kind)) + " name '" + n + "' is already registered by " +
-                          infos_[taken->library].path + " (earlier in the search path)");
-    }
+  // A name already taken (by a shipped plugin, which loads first, or by an
+  // earlier library) refuses that entry only; the library's others are kept.
+  std::vector<Entry> accepted;
+  for (auto& e : pending.entries) {
+    if (const std::string why = taken_name(e); !why.empty())
+      reject(file, RejectReason::duplicate_name, why);
+    else
+      accepted.push_back(std::move(e));
   }
+  if (accepted.empty()) return false;
 
   LibraryInfo li{file.string(), name, pending.kind, info->plugin_version ? info->plugin_version : "", sdk,
                  found_build,   {}};
-  for (auto& e : pending.entries) {
+  for (auto& e : accepted) {
     e.library = infos_.size();
     li.entries.push_back(e.name);
     entries_.push_back(std::move(e));
@@ -239,6 +268,16 @@ bool PluginRegistry::check_and_register(const fs::path& file, std::shared_ptr<bo
   infos_.push_back(std::move(li));
   libs_.push_back(std::move(lib));
   return true;
+}
+
+std::string PluginRegistry::taken_name(const Entry& e) const {
+  std::vector<std::string> names = e.aliases;
+  names.push_back(e.name);
+  for (const auto& n : names)
+    if (const Entry* taken = find(e.kind, n))
+      return std::string(kind_name(e.kind)) + " name '" + n + "' is already registered by " +
+             infos_[taken->library].path + " (earlier in the search path): entry '" + e.name + "' refused";
+  return "";
 }
 
 const Entry* PluginRegistry::find(PluginKind kind, std::string_view name) const noexcept {

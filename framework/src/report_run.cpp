@@ -17,7 +17,7 @@ void ReportRun::check(const Status& s, const Handle<Reporter>& r, const char* st
   std::string msg = "report plugin '" + r.name() + "' failed in " + stage + ": " + s.message;
   if (const auto* dir = dynamic_cast<const OutputDirectory*>(sink_); dir && !dir->last_error().empty()) {
     msg += " (" + dir->last_error() + ")";
-    if (dir->refused_an_input()) throw InputError(msg + ": choose another --out");
+    if (dir->refused_by_input()) throw InputError(msg + ": choose another --out");
   }
   throw Error(msg);
 }

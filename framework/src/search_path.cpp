@@ -8,6 +8,11 @@ namespace genz {
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs, const char* env_value,
                                                       const std::filesystem::path& executable) {
   std::vector<std::filesystem::path> out;
+  // The shipped plugins come first, so a third-party library can add names
+  // but never shadow or remove a built-in one.
+  // Without a known executable location there is no default directory: a
+  // relative one would search the current directory.
+  if (executable.is_absolute()) out.push_back((executable.parent_path() / GENZ_PLUGIN_RELATIVE_DIR).lexically_normal());
   for (const auto& d : cli_dirs)
     if (!d.empty()) out.emplace_back(d);
   if (env_value != nullptr) {
@@ -15,9 +20,6 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
     for (std::string d; std::getline(ss, d, ':');)
       if (!d.empty()) out.emplace_back(d);
   }
-  // Without a known executable location there is no default directory: a
-  // relative one would search the current directory.
-  if (executable.is_absolute()) out.push_back((executable.parent_path() / GENZ_PLUGIN_RELATIVE_DIR).lexically_normal());
   return out;
 }
 

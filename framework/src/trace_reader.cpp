@@ -18,11 +18,23 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-int find_column(const std::vector<std::string>& header, std::initializer_list<const char*> names) {
+// The column holding one quantity under any of its names. Two columns for
+// the same quantity (TTFT and ttft, or ttft and ttft_ms) are refused: which
+// one to believe is the user's call. An empty source allows several and
+// takes the first.
+int find_column(const std::vector<std::string>& header, std::initializer_list<const char*> names,
+                const std::string& source) {
+  int found = -1;
   for (const char* n : names)
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == n) return static_cast<int>(i);
-  return -1;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] != n) continue;
+      if (found >= 0 && source.empty()) return found;
+      if (found >= 0)
+        throw InputError(source + ": line 1: columns " + std::to_string(found + 1) + " ('" + header[found] + "') and " +
+                         std::to_string(i + 1) + " ('" + header[i] + "') give the same quantity; keep one of them");
+      found = static_cast<int>(i);
+    }
+  return found;
 }
 
 std::optional<double> parse_number(std::string_view s) {
@@ -48,19 +60,19 @@ TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
   if (!csv_.next(fields_))
     throw InputError(csv_.source() + ": empty file: expected a header line with input_tokens and output_tokens");
   for (auto f : fields_) header_.push_back(lower(f));
-  input_ = find_column(header_, {"input_tokens", "prompt_tokens", "input_length"});
-  output_ = find_column(header_, {"output_tokens", "generated_tokens", "output_length"});
+  input_ = find_column(header_, {"input_tokens", "prompt_tokens", "input_length"}, csv_.source());
+  output_ = find_column(header_, {"output_tokens", "generated_tokens", "output_length"}, csv_.source());
   std::string have;
   for (const auto& h : header_) have += (have.empty() ? "" : ", ") + h;
   if (input_ < 0 || output_ < 0)
     throw InputError(csv_.source() + ": line 1: expected columns input_tokens and output_tokens, found: " +
                      (have.size() > 300 ? have.substr(0, 300) + "..." : have));
-  ttft_ = find_column(header_, {"ttft", "ttft(ms)", "ttft_ms"});
-  tpot_ = find_column(header_, {"tpot", "tpot(ms)", "tpot_ms"});
-  e2e_ = find_column(header_, {"e2e", "e2e(ms)", "e2e_ms"});
-  id_ = find_column(header_, {"conversation_id", "request_id", "id"});
-  batch_ = find_column(header_, {"batch", "batch_size"});
-  beam_ = find_column(header_, {"beam", "beam_size"});
+  ttft_ = find_column(header_, {"ttft", "ttft(ms)", "ttft_ms"}, csv_.source());
+  tpot_ = find_column(header_, {"tpot", "tpot(ms)", "tpot_ms"}, csv_.source());
+  e2e_ = find_column(header_, {"e2e", "e2e(ms)", "e2e_ms"}, csv_.source());
+  id_ = find_column(header_, {"conversation_id", "request_id", "id"}, "");  // several ids: the first is used
+  batch_ = find_column(header_, {"batch", "batch_size"}, csv_.source());
+  beam_ = find_column(header_, {"beam", "beam_size"}, csv_.source());
 }
 
 void TraceReader::fail(int column, const std::string& what) const {
@@ -82,6 +94,10 @@ std::optional<double> TraceReader::milliseconds(std::string_view field, int colu
   const auto v = parse_number(field);
   if (!v) fail(column, "expected a time in milliseconds, found " + shown(field));
   if (!std::isfinite(*v) || *v <= 0) fail(column, "expected a positive time in milliseconds, found " + shown(field));
+  // Below a microsecond or above four months is a unit mistake or garbage
+  // (1e-320 would turn every error ratio into an overflow).
+  if (*v < 1e-3 || *v > 1e10)
+    fail(column, "expected a time in milliseconds between 0.001 and 1e10, found " + shown(field));
   return *v * 1e-3;
 }
 

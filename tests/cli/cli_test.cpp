@@ -22,7 +22,7 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(h.out.find("--tp_nodes"), std::string::npos);
   const auto v = run_genz("--version");
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_EQ(v.out.rfind("genz 0.1.0 (plugin ABI 1)", 0), 0u) << v.out;
+  EXPECT_EQ(v.out.rfind("genz 0.1.0 (plugin ABI 2)", 0), 0u) << v.out;
 }
 
 TEST(Cli, PredictsARequestFromTheDocumentedCommandLine) {
@@ -53,9 +53,60 @@ TEST(Cli, PluginsListsEverythingAndTheRejectedFiles) {
                           fixture_dir("no_entry_point"));
   ASSERT_EQ(r.exit_code, 0);
   for (const char* s : {"model     llama", "hardware  nvidia", "comm      pcie_like", "report    html", "rtx3090",
-                        "deepseek_v3", "ABI version mismatch: expected plugin ABI version 1, found 999",
+                        "deepseek_v3", "ABI version mismatch: expected plugin ABI version 2, found 1",
                         "no entry point: expected an exported function genz_plugin_v1"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(Cli, PluginsChecksEveryEntrysDescription) {
+  const auto r = run_genz("plugins -v --plugin-path " + fixture_dir("misbehaving_hardware"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("INVALID invalid_spec_gpu: memory_bandwidth (B/s) = -1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("INVALID null_gpu"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("INVALID h100"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("h100: "), std::string::npos) << "the provenance notes of -v\n" << r.out;
+  const auto hw = run_genz("--hw invalid_spec_gpu --plugin-path " + fixture_dir("misbehaving_hardware"));
+  EXPECT_EQ(hw.exit_code, 1);
+  EXPECT_NE(hw.err.find("describes an invalid part: memory_bandwidth"), std::string::npos) << hw.err;
+}
+
+// A plugin author's omission: a link with bandwidth but no latency would make
+// every all-reduce free of its fixed cost.
+TEST(Cli, ALinkWithoutLatencyGetsTheMeasuredOneOfItsClassAndAWarning) {
+  const std::string dir = " --plugin-path " + fixture_dir("misbehaving_hardware");
+  const auto r = run_genz("--hw no_link_latency_gpu --model llama3_70b --tp 4 --json" + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("gives no intra-node collective latency: assuming 22.8 us"), std::string::npos) << r.err;
+  const auto one = run_genz("--hw no_link_latency_gpu --model llama3_70b --tp 1 --json" + dir);
+  EXPECT_EQ(one.err.find("no intra-node collective latency"), std::string::npos) << "TP 1 uses no link";
+}
+
+TEST(Cli, AThirdPartyPluginCannotShadowAShippedOne) {
+  const auto r = run_genz("--hw h100 --json --plugin-path " + fixture_dir("named_nvidia") + " --plugin-path " +
+                          fixture_dir("duplicate_name"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("plugin name 'nvidia' is already taken"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("entry 'rtx3090' refused"), std::string::npos) << r.err;
+  const auto kept = run_genz("plugins --plugin-path " + fixture_dir("duplicate_name"));
+  EXPECT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_NE(kept.out.find("provides: duplicate_fixture_gpu"), std::string::npos) << kept.out;
+}
+
+TEST(Cli, ModelPluginTakesALibraryNameWithOneEntry) {
+  const auto several = run_genz("--model-plugin deepseek_v3 --model deepseek_r1 --hw h100 -q --json");
+  EXPECT_EQ(several.exit_code, 0) << several.err;  // an entry name, as before
+  const auto wrong = run_genz("--plugin-path " + fixture_dir("wrong_interface") + " --model hardware_as_model");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("creates a hardware object, but the library declares kind model"), std::string::npos)
+      << wrong.err;
+}
+
+TEST(Cli, ASweepStreamsItsRowsAndWritesTheSameJsonAsAWholeDump) {
+  const auto r = run_genz("sweep batch=1,2 input-tokens=128,256 --hw h100 --model llama2_7b --json -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = nlohmann::ordered_json::parse(r.out);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(r.out, rows.dump(2) + "\n");  // streamed element by element, identical to one dump
 }
 
 TEST(Cli, PluginsInfoChecksOneFile) {

@@ -61,7 +61,18 @@ TEST(Calibration, TooLittleDataIsAnError) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "calibrate: too little data: 5 measured values for 4 parameters (at least 12 needed)");
+              "calibrate: too little data: 5 measured values at distinct points (requests of the same shape, or "
+              "repeated table rows, count once) for 4 parameters (at least 12 needed)");
+  }
+  // Forty copies of one GEMM are one point, not forty.
+  d = synthetic_gemms(truth());
+  d.gemms.assign(40, d.gemms.front());
+  try {
+    calibrate(truth(), CalibrationContext{}, d, 2);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("too little data: 1 measured values at distinct points"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -23,7 +23,7 @@ Rejection rejection_of(const std::string& name) {
 TEST(PluginRegistry, RejectsAWrongAbiVersionFirst) {
   const Rejection r = rejection_of("bad_abi_version");
   EXPECT_EQ(r.reason, RejectReason::abi_version);
-  EXPECT_EQ(r.message, "expected plugin ABI version 1, found 999: rebuild the plugin against this genz SDK");
+  EXPECT_EQ(r.message, "expected plugin ABI version 2, found 1: rebuild the plugin against this genz SDK");
 }
 
 TEST(PluginRegistry, RejectsAWrongStructSize) {
@@ -77,15 +77,48 @@ TEST(PluginRegistry, RegistrationThatThrowsRegistersNothing) {
   EXPECT_EQ(r.find(PluginKind::hardware, "throwing_gpu"), nullptr);
 }
 
-TEST(PluginRegistry, DuplicateNamesAreRejectedAndTheFirstWins) {
+TEST(PluginRegistry, ATakenNameRefusesThatEntryOnlyAndTheFirstWins) {
   PluginRegistry r;
   r.load_directory(GENZ_TEST_PLUGIN_DIR);
-  EXPECT_FALSE(r.load_file(fixture("duplicate_name")));
+  EXPECT_TRUE(r.load_file(fixture("duplicate_name")));
   ASSERT_EQ(r.rejected().size(), 1u);
   EXPECT_EQ(r.rejected()[0].reason, RejectReason::duplicate_name);
   EXPECT_NE(r.rejected()[0].message.find("hardware name 'rtx3090' is already registered by"), std::string::npos);
   EXPECT_NE(r.rejected()[0].message.find("nvidia.so"), std::string::npos);
+  EXPECT_NE(r.rejected()[0].message.find("entry 'rtx3090' refused"), std::string::npos);
   EXPECT_EQ(r.libraries()[r.find(PluginKind::hardware, "rtx3090")->library].name, "nvidia");
+  ASSERT_NE(r.find(PluginKind::hardware, "duplicate_fixture_gpu"), nullptr);  // the library's new name is kept
+}
+
+// What a user sees when a third-party library comes with the shipped ones:
+// the shipped directory is searched first, so nothing of nvidia.so is lost.
+TEST(PluginRegistry, AThirdPartyLibraryCannotShadowOrRemoveTheShippedOnes) {
+  PluginRegistry r;
+  r.load_directory(GENZ_TEST_PLUGIN_DIR);
+  const std::size_t shipped = r.entries(PluginKind::hardware).size();
+  EXPECT_FALSE(r.load_file(fixture("named_nvidia")));
+  ASSERT_EQ(r.rejected().size(), 1u);
+  EXPECT_EQ(r.rejected()[0].reason, RejectReason::duplicate_name);
+  EXPECT_NE(r.rejected()[0].message.find("plugin name 'nvidia' is already taken"), std::string::npos);
+  EXPECT_EQ(r.entries(PluginKind::hardware).size(), shipped);
+  EXPECT_EQ(r.find(PluginKind::hardware, "impostor_gpu"), nullptr);
+  EXPECT_NE(r.find(PluginKind::hardware, "h100"), nullptr);
+}
+
+TEST(PluginRegistry, AnEntryOfAnotherInterfaceIsRefusedAtLoadNotCastAndCalled) {
+  const Rejection r = rejection_of("wrong_interface");
+  EXPECT_EQ(r.reason, RejectReason::registration_failed);
+  EXPECT_NE(r.message.find("entry 'hardware_as_model' creates a hardware object, but the library declares kind model"),
+            std::string::npos)
+      << r.message;
+}
+
+TEST(PluginRegistry, AFifoOrDeviceIsNotOpenedAsALibrary) {
+  PluginRegistry r;
+  EXPECT_FALSE(r.load_file("/dev/zero"));
+  ASSERT_EQ(r.rejected().size(), 1u);
+  EXPECT_EQ(r.rejected()[0].reason, RejectReason::not_loadable);
+  EXPECT_NE(r.rejected()[0].message.find("expected a shared library (a regular file)"), std::string::npos);
 }
 
 TEST(PluginRegistry, LoadingContinuesAfterBadFiles) {

@@ -5,14 +5,14 @@
 namespace genz {
 namespace {
 
-TEST(SearchPath, FlagsThenEnvironmentThenBesideTheExecutable) {
+TEST(SearchPath, BesideTheExecutableThenFlagsThenEnvironment) {
   const auto p = plugin_search_path({"/a", "/b"}, "/c::/d:", "/opt/genz/bin/genz");
   ASSERT_EQ(p.size(), 5u);
-  EXPECT_EQ(p[0], "/a");
-  EXPECT_EQ(p[1], "/b");
-  EXPECT_EQ(p[2], "/c");
-  EXPECT_EQ(p[3], "/d");
-  EXPECT_EQ(p[4], "/opt/genz/lib/genz/plugins");
+  EXPECT_EQ(p[0], "/opt/genz/lib/genz/plugins");
+  EXPECT_EQ(p[1], "/a");
+  EXPECT_EQ(p[2], "/b");
+  EXPECT_EQ(p[3], "/c");
+  EXPECT_EQ(p[4], "/d");
 }
 
 TEST(SearchPath, NeverTheCurrentDirectoryImplicitly) {

@@ -11,7 +11,7 @@ OUT=$TMP/out
 
 # Makes paths in messages independent of where the test runs.
 normalize() {
-  sed -e "s#$TMP#<tmp>#g" -e "s#$FIXTURES#<fixtures>#g" -e "s#$SRC#<src>#g" -e 's/|/\\|/g' | tr '\n' ' ' |
+  sed -e "s#$TMP#<tmp>#g" -e "s#$FIXTURES#<fixtures>#g" -e "s#$BUILD#<build>#g" -e "s#$SRC#<src>#g" -e 's/|/\\|/g' | tr '\n' ' ' |
     sed -e 's/ *$//' -e 's/  */ /g'
 }
 
@@ -126,6 +126,66 @@ check "sweep: not a whole number" fail sweep tp=1,two
 check "sweep: unknown hardware in an axis" fail sweep hw=rtx3090,rtx9090 --out "$OUT/sweep.csv"
 check "sweep: axis and flag both given" fail sweep tp=1,2 --tp 2
 
+# --- outputs that would destroy data -----------------------------------------
+MEASURED='input_tokens,output_tokens,TTFT,TPOT\n100,20,30,18\n200,20,40,18\n'
+T1=$(trace tp1.csv "$MEASURED")
+check "calibrate: --out is one of its --trace inputs" fail calibrate --hw rtx3090 --engine hf --trace "$T1" --out "$T1"
+[ "$(cat "$T1")" = "$(printf "$MEASURED")" ] || fail "calibrate --out onto its trace changed the trace"
+check "calibrate: --out is a device (/dev/full)" fail calibrate --hw rtx3090 --engine hf --trace "$T1" --out /dev/full
+[ -c /dev/full ] || fail "calibrate --out /dev/full replaced the device"
+check "sweep: --out is a device (/dev/null)" fail sweep batch=1,2 --hw rtx3090 --out /dev/null
+[ -c /dev/null ] || fail "sweep --out /dev/null replaced the device"
+ln -s "$T1" "$TMP/link.csv"
+check "sweep: --out is a symbolic link" fail sweep batch=1,2 --hw rtx3090 --out "$TMP/link.csv"
+[ -L "$TMP/link.csv" ] && [ "$(cat "$T1")" = "$(printf "$MEASURED")" ] || fail "sweep --out onto a link replaced it"
+mkfifo "$TMP/fifo"
+check "make-trace: --out is a FIFO" fail make-trace --requests 5 --out "$TMP/fifo"
+[ -p "$TMP/fifo" ] || fail "make-trace --out onto a FIFO replaced it"
+check "make-trace: --out is its own --trace" fail make-trace --requests 5 --trace "$T1" --out "$T1"
+CFG=$(hw cfg.json "{\"architectures\": [\"LlamaForCausalLM\"], $LLAMA}")
+check "sweep: --out is its --model-config" fail sweep batch=1,2 --model-config "$CFG" --out "$CFG"
+check "report: the same report twice (--report csv,csv)" fail --trace "$(trace ok2.csv 'input_tokens,output_tokens\n10,20\n')" $HW --report csv,csv --out "$OUT"
+
+# --- unbounded numbers and reads -------------------------------------------------
+check "flag: --gpus-per-node 2147483648" fail --gpus-per-node 2147483648
+check "flag: --nodes x --gpus-per-node beyond the cluster bounds" fail --nodes 3 --gpus-per-node 1431655766
+check "flag: --tp -2" fail --tp -2
+check "flag: --pp 0" fail --pp 0
+check "make-trace: --requests -1" fail make-trace --requests -1 --out "$OUT/t.csv"
+check "hardware: --hw-file /dev/zero" fail --hw-file /dev/zero
+check "model config: --model-config /dev/zero" fail --model-config /dev/zero
+check "engine: --engine-file /dev/zero" fail --engine-file /dev/zero
+check "model config: 2097152 shared experts" fail --model-config "$(hw shared.json '{"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 7168, "num_hidden_layers": 61, "num_attention_heads": 128, "num_key_value_heads": 128, "intermediate_size": 18432, "moe_intermediate_size": 2048, "n_routed_experts": 256, "n_shared_experts": 2097152, "num_experts_per_tok": 8, "first_k_dense_replace": 3, "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "vocab_size": 129280}')"
+
+# --- nonsense numbers ----------------------------------------------------------------
+check "flag: --system_eff nan" fail --system_eff nan
+check "flag: --system_eff 5e-324" fail --system_eff 5e-324
+check "flag: --inter-node-latency nan" fail --inter-node-latency nan
+check "flag: --inter-node-bw nan" fail --inter-node-bw nan
+check "flag: --inter-node-bw 1e-300" fail --inter-node-bw 1e-300
+check "flag: --inter-node-latency without a multi-node layout (warned)" 0 --inter-node-latency 100000 --hw h100 --tp 2
+NOLINK='{"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 80, "bandwidth_GBps": 2000}, "interconnect": {"intra_node": {"kind": "pcie", "bandwidth_GBps": 0}}}'
+check "hardware: intra-node bandwidth 0 with TP 2" fail --hw-file "$(hw nolink.json "$NOLINK")" --tp 2
+check "trace: measured TTFT 1e-320" fail --trace "$(trace tiny.csv 'input_tokens,output_tokens,TTFT\n10,20,1e-320\n')" $HW $T
+MEM_HEADER='Model,Platform,Input_Tokens,Output_Tokens,Weights (MB),KV Prefill (MB),KV Total (MB),KV Decode Delta (MB)'
+for bad in nan inf 1e308 0; do
+  check "memory: measured $bad MiB" fail memory --hw rtx3090 --engine hf --measured "$(trace "mem-$bad.csv" "$MEM_HEADER\nllama2_7b,rtx3090,4096,128,$bad,2048,2112,64\n")"
+done
+
+# --- silently accepted -----------------------------------------------------------------
+check "trace: the same column twice (TTFT, ttft)" fail --trace "$(trace dupcol.csv 'input_tokens,output_tokens,TTFT,ttft\n10,20,30,31\n')" $HW $T
+check "hardware: a key given twice" fail --hw-file "$(hw dupkey.json '{"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 24, "bandwidth_GBps": 900, "bandwidth_GBps": 9000}}')"
+check "calibrate: a layout key given twice (@tp=1,tp=2)" fail calibrate --hw rtx3090 --engine hf --trace "$T1@tp=1,tp=2" --out "$OUT/c.json"
+check "sweep: --trace is not read by sweep" fail sweep batch=1,2 --trace "$T1"
+check "engine: an unknown key (cuda_graph)" fail --engine-file "$(hw eng.json '{"name": "mine", "cuda_graph": true}')"
+check "calibrate: 40 identical requests" fail calibrate --hw rtx3090 --engine hf --trace "$(trace same.csv "input_tokens,output_tokens,TTFT,TPOT\n$(for _ in $(seq 40); do printf '100,20,30,18\\n'; done)")" --out "$OUT/c.json"
+check "calibrate: two distinct request lengths" fail calibrate --hw rtx3090 --engine hf --trace "$(trace two.csv "input_tokens,output_tokens,TTFT,TPOT\n$(for i in $(seq 20); do printf '100,20,30,18\\n500,20,90,18.5\\n'; done)")" --out "$OUT/c.json"
+ESC_HW=$(hw esc.json "{\"name\": \"evil\\u001b[2J\\u0007gpu\", $GOOD_COMPUTE, \"memory\": {\"capacity_GiB\": 24, \"bandwidth_GBps\": 900}}")
+check "hardware: a name holding ESC and BEL (escaped)" 0 --hw-file "$ESC_HW" -q
+"$GENZ" --hw-file "$ESC_HW" >"$TMP/esc.out" 2>&1 || fail "the ESC-named hardware was refused"
+grep -q $'\x1b' "$TMP/esc.out" && fail "a raw ESC reached the terminal: $(cat -v "$TMP/esc.out")"
+grep -qF 'evil\x1b[2J\x07gpu' "$TMP/esc.out" || fail "the escaped name is not shown: $(cat -v "$TMP/esc.out")"
+
 # --- plugins -------------------------------------------------------------------
 MIS="--plugin-path $FIXTURES/misbehaving_hardware"
 check "plugin: returns NaN" fail $MIS --hw nan_gpu
@@ -133,6 +193,10 @@ check "plugin: returns a negative time" fail $MIS --hw negative_gpu
 check "plugin: factory returns nothing" fail $MIS --hw null_gpu
 check "plugin: crashes (SIGSEGV)" signal $MIS --hw crash_gpu
 check "plugin: throws out of a noexcept call (SIGABRT)" signal $MIS --hw throwing_gpu
+check "plugin: describes an invalid part" fail $MIS --hw invalid_spec_gpu
+check "plugin: a link without latency (warned, latency assumed)" 0 $MIS --hw no_link_latency_gpu --tp 2
+check "plugin: a model entry creating a Hardware object" fail --plugin-path "$FIXTURES/wrong_interface" --model hardware_as_model
+check "plugin: a library named like a shipped one (refused, warned)" 0 --plugin-path "$FIXTURES/named_nvidia" --hw h100
 
 {
   echo "# Bad inputs and what genz answers"

@@ -74,7 +74,8 @@ class PluginRegistry {
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
   /// Loads every *.so in dir (sorted by name). A directory that does not
-  /// exist is skipped; the first library to claim a name wins.
+  /// exist is skipped; the first library to claim a name wins, and a later
+  /// entry claiming a taken name is refused (the rest of its library kept).
   void load_directory(const std::filesystem::path& dir);
   /// Loads one file. Returns false and records a Rejection when it fails.
   bool load_file(const std::filesystem::path& file);
@@ -103,6 +104,7 @@ class PluginRegistry {
   std::shared_ptr<const void> library_keepalive(const Entry& e) const;
   bool check_and_register(const std::filesystem::path& file, std::shared_ptr<boost::dll::shared_library> lib);
   bool reject(const std::filesystem::path& file, RejectReason r, std::string message);
+  std::string taken_name(const Entry& e) const;  // why e cannot be registered, or ""
 
   std::vector<LibraryInfo> infos_;
   std::vector<std::shared_ptr<boost::dll::shared_library>> libs_;

@@ -1,7 +1,8 @@
-// Where plugins are looked for, in this order (first found wins a name):
-//   1. each --plugin-path DIR, in the order given
-//   2. each directory of GENZ_PLUGIN_PATH (colon-separated; empty entries ignored)
-//   3. <directory of the genz executable>/../lib/genz/plugins
+// Where plugins are looked for, in this order (first found wins a name, so
+// the shipped plugins can never be shadowed or removed by a third party):
+//   1. <directory of the genz executable>/../lib/genz/plugins (the shipped ones)
+//   2. each --plugin-path DIR, in the order given
+//   3. each directory of GENZ_PLUGIN_PATH (colon-separated; empty entries ignored)
 // The current directory is never searched unless named explicitly.
 #pragma once
 

@@ -198,7 +198,8 @@ void moe_mlp(Writer& wr, const Step& st) {
   if (s.ep > 1)
     wr.collective("moe_combine", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes, s.ep);
   if (m.shared > 0) {
-    const double sw = (m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate) * m.shared / s.shared_tp;
+    const double sw = static_cast<double>(m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate) *
+                      m.shared / s.shared_tp;
     const double rows = s.ep_over_tp ? local_tokens : T;
     wr.gemm("shared_gate_up", rows, (c.mlp == MlpKind::gated ? 2 : 1) * sw, H, st.a, st.w);
     wr.ew("shared_act", EwKind::gated_activation, rows * sw, st.a);

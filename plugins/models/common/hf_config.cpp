@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "genz/sdk/json_view.hpp"
+#include "genz/sdk/printable.hpp"
 
 namespace genz::models {
 namespace {
@@ -142,7 +143,7 @@ TransformerConfig config_from_hf(const nlohmann::json& doc, const std::string& s
   }
   TransformerConfig c;
   c.architecture = arch;
-  c.name = v.string_or("_name_or_path", source);
+  c.name = printable(v.string_or("_name_or_path", source));
   if (family == "llama")
     read_dense(v, c);
   else if (family == "deepseek_v3")

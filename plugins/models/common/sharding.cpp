@@ -20,12 +20,13 @@ double attention_params_per_gpu(const TransformerConfig& c, const Shard& s) {
   const double H = c.hidden;
   if (c.attention == AttentionKind::gqa) return H * (s.heads + 2 * s.kv_heads) * c.head_dim + s.heads * c.head_dim * H;
   const MlaDims& m = c.mla;
-  const double qk = m.qk_nope_head_dim + m.qk_rope_head_dim;
+  const double qk = static_cast<double>(m.qk_nope_head_dim) + m.qk_rope_head_dim, heads = s.heads;
+  const double q_rank = m.q_lora_rank, kv_rank = m.kv_lora_rank;
   // The down-projections (q_a, kv_a) are small and replicated on every rank.
-  const double q = m.q_lora_rank > 0 ? H * m.q_lora_rank + m.q_lora_rank * s.heads * qk : H * s.heads * qk;
+  const double q = q_rank > 0 ? H * q_rank + q_rank * heads * qk : H * heads * qk;
   const double kv =
-      H * (m.kv_lora_rank + m.qk_rope_head_dim) + m.kv_lora_rank * s.heads * (m.qk_nope_head_dim + m.v_head_dim);
-  return q + kv + s.heads * m.v_head_dim * H;
+      H * (kv_rank + m.qk_rope_head_dim) + kv_rank * heads * (static_cast<double>(m.qk_nope_head_dim) + m.v_head_dim);
+  return q + kv + heads * m.v_head_dim * H;
 }
 
 double kv_per_token_per_layer(const TransformerConfig& c, const Shard& s, const EngineTraits& t) {
@@ -93,7 +94,8 @@ ShardFootprint footprint(const TransformerConfig& c, const ShardRequest& r) {
   double widest = dense_layers > 0 ? static_cast<double>(c.intermediate) / s.tp : 0;
   if (c.moe && moe_layers > 0) {
     const MoeDims& m = *c.moe;
-    const double shared_width = (m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate) * m.shared;
+    const double shared_width =
+        static_cast<double>(m.shared_intermediate ? m.shared_intermediate : m.expert_intermediate) * m.shared;
     f.dense_weight_bytes += moe_layers * (H * m.experts * ab + mlp(c, shared_width / s.shared_tp) * wb);
     f.expert_weight_bytes =
         moe_layers * s.local_experts * mlp(c, static_cast<double>(m.expert_intermediate) / s.expert_tp) * wb;
@@ -106,8 +108,9 @@ ShardFootprint footprint(const TransformerConfig& c, const ShardRequest& r) {
 
   f.kv_bytes_per_token = layers * kv_per_token_per_layer(c, s, r.traits) * bytes_of(r.precision.kv_cache);
   const double qkv = c.attention == AttentionKind::gqa
-                         ? (s.heads + 2 * s.kv_heads) * c.head_dim
-                         : s.heads * (c.mla.qk_nope_head_dim + c.mla.qk_rope_head_dim + c.mla.v_head_dim);
+                         ? (static_cast<double>(s.heads) + 2.0 * s.kv_heads) * c.head_dim
+                         : static_cast<double>(s.heads) * (static_cast<double>(c.mla.qk_nope_head_dim) +
+                                                           c.mla.qk_rope_head_dim + c.mla.v_head_dim);
   // Live at the widest point of a layer: residual stream, normed input, the
   // attention projections and the MLP's gate, up and product.
   f.activation_bytes_per_token = (3 * H + qkv + 3 * widest) * ab;

@@ -7,6 +7,9 @@
 namespace genz::models {
 namespace {
 
+// 100 T parameters: fifty times the largest published model.
+constexpr double kMaxParams = 1e14;
+
 void require(bool ok, const std::string& source, const std::string& what) {
   if (!ok) throw InputError(source + ": inconsistent model configuration: " + what);
 }
@@ -15,12 +18,13 @@ double attention_params(const TransformerConfig& c) {
   const double H = c.hidden;
   if (c.attention == AttentionKind::mla) {
     const MlaDims& m = c.mla;
-    const double qk = m.qk_nope_head_dim + m.qk_rope_head_dim;
-    const double q =
-        m.q_lora_rank > 0 ? H * m.q_lora_rank + m.q_lora_rank + m.q_lora_rank * c.heads * qk : H * c.heads * qk;
-    const double kv = H * (m.kv_lora_rank + m.qk_rope_head_dim) + m.kv_lora_rank +
-                      m.kv_lora_rank * c.heads * (m.qk_nope_head_dim + m.v_head_dim);
-    return q + kv + c.heads * m.v_head_dim * H;
+    // In double from the first factor: a product of two 24-bit dims overflows 32 bits.
+    const double qk = static_cast<double>(m.qk_nope_head_dim) + m.qk_rope_head_dim, heads = c.heads;
+    const double q_rank = m.q_lora_rank, kv_rank = m.kv_lora_rank;
+    const double q = q_rank > 0 ? H * q_rank + q_rank + q_rank * heads * qk : H * heads * qk;
+    const double kv = H * (kv_rank + m.qk_rope_head_dim) + kv_rank +
+                      kv_rank * heads * (static_cast<double>(m.qk_nope_head_dim) + m.v_head_dim);
+    return q + kv + heads * m.v_head_dim * H;
   }
   const double hd = c.head_dim;
   return H * (c.heads + 2.0 * c.kv_heads) * hd + c.heads * hd * H;
@@ -54,7 +58,16 @@ void validate(const TransformerConfig& c, const std::string& source) {
                 std::to_string(m.experts) + ")");
     require(m.expert_intermediate > 0, source, "the experts' intermediate size must be positive");
     require(m.first_dense_layers <= c.layers, source, "more dense layers than layers");
+    require(m.shared <= m.experts, source,
+            "shared experts (" + std::to_string(m.shared) + ") must not outnumber the routed experts (" +
+                std::to_string(m.experts) + ")");
   }
+  // Every dim is bounded on its own; their products must be too, or a model
+  // of absurd size would be predicted (and its shapes overflow downstream).
+  const double params = count_params(c).total;
+  require(params <= kMaxParams, source,
+          "the dimensions give " + std::to_string(params / 1e12) + " T parameters; at most " +
+              std::to_string(kMaxParams / 1e12) + " T are supported");
 }
 
 ParamCounts count_params(const TransformerConfig& c) {

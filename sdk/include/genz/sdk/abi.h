@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 1u
+#define GENZ_PLUGIN_ABI_VERSION 2u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)
@@ -53,6 +53,11 @@ typedef struct genz_entry {
   const char* aliases; /* comma-separated alternative names, or NULL */
   genz_factory_fn create;
   const void* user_data; /* passed back to create; owned by the plugin */
+  /* ABI 2: the genz_kind of the SDK interface create returns (genz::factory
+   * fills it from the interface type). The host refuses an entry whose
+   * interface is not the library's kind, instead of casting the object to
+   * the wrong interface. */
+  uint32_t interface_kind;
 } genz_entry;
 
 /* Host-provided; the plugin calls back into it from register_fn. */

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "genz/sdk/abi.h"
 #include "genz/sdk/hardware.hpp"
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/op.hpp"
@@ -24,6 +25,7 @@ struct CollectiveQuery {
 
 class CommBackend {
  public:
+  static constexpr uint32_t kInterfaceKind = GENZ_KIND_COMM;  // checked by the host at registration
   virtual ~CommBackend() = default;
   virtual OpCost time(const CollectiveQuery& q) const noexcept = 0;
 };

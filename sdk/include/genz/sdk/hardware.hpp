@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "genz/sdk/abi.h"
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/op.hpp"
 
@@ -21,6 +22,7 @@ struct OpCost {
 
 class Hardware {
  public:
+  static constexpr uint32_t kInterfaceKind = GENZ_KIND_HARDWARE;  // checked by the host at registration
   virtual ~Hardware() = default;
   virtual const HardwareSpec& spec() const noexcept = 0;
   /// Time of one instance of a resolved, non-collective operator.

@@ -22,6 +22,7 @@
 
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/json_view.hpp"
+#include "genz/sdk/printable.hpp"
 
 namespace genz {
 inline namespace v1 {
@@ -108,9 +109,9 @@ inline HardwareSpec hardware_from_json(const nlohmann::json& doc, const std::str
   const JsonView v(doc, source);
   if (!doc.is_object()) v.fail("(document)", "a JSON object", type_name(doc));
   HardwareSpec s;
-  s.name = v.string_or("name", fallback_name);
+  s.name = printable(v.string_or("name", fallback_name));
   if (s.name.empty()) v.fail("name", "a non-empty string", "\"\"");
-  s.display_name = v.string_or("display_name", s.name);
+  s.display_name = printable(v.string_or("display_name", s.name));
   s.vendor = v.string_or("vendor", "");
   s.notes = v.string_or("notes", "");
   if (v.has("Flops"))

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -36,10 +37,26 @@ inline std::string line_column(std::string_view text, std::size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-/// Parses JSON that may contain // and /* */ comments.
+/// Parses JSON that may contain // and /* */ comments. A key given twice in
+/// one object is refused: the parser would keep the last one silently.
 inline nlohmann::json parse_json(std::string_view text, const std::string& source) {
+  using Event = nlohmann::json::parse_event_t;
+  std::vector<std::vector<std::string>> keys;  // per open object
+  const auto no_duplicates = [&](int, Event event, nlohmann::json& parsed) {
+    if (event == Event::object_start) keys.emplace_back();
+    if (event == Event::object_end && !keys.empty()) keys.pop_back();
+    if (event == Event::key && !keys.empty()) {
+      const std::string key = parsed.get<std::string>();
+      for (const auto& k : keys.back())
+        if (k == key)
+          throw InputError(source + ": key \"" + key +
+                           "\" appears twice in one object (the second would silently replace the first)");
+      keys.back().push_back(key);
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text.begin(), text.end(), nullptr, true, true);
+    return nlohmann::json::parse(text.begin(), text.end(), no_duplicates, true, true);
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     const auto pos = what.find("parse error");
@@ -69,6 +86,21 @@ class JsonView {
       : j_(&j), source_(std::move(source)), path_(std::move(path)) {}
 
   const nlohmann::json& raw() const { return *j_; }
+
+  /// Fails on a key not in `known`: a misspelt key would otherwise be
+  /// silently ignored and its default used.
+  void only_keys(std::initializer_list<const char*> known) const {
+    if (!j_->is_object()) return;
+    for (auto it = j_->begin(); it != j_->end(); ++it) {
+      bool ok = false;
+      std::string names;
+      for (const char* k : known) {
+        ok = ok || it.key() == k;
+        names += std::string(names.empty() ? "" : ", ") + k;
+      }
+      if (!ok) fail(it.key(), "one of the known keys (" + names + ")", "unknown key \"" + it.key() + "\"");
+    }
+  }
   const std::string& path() const { return path_; }
   const std::string& source() const { return source_; }
   bool has(const char* key) const { return j_->is_object() && j_->contains(key) && !(*j_)[key].is_null(); }

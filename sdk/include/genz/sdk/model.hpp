@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "genz/sdk/abi.h"
 #include "genz/sdk/dtype.hpp"
 #include "genz/sdk/op.hpp"
 #include "genz/sdk/status.hpp"
@@ -88,6 +89,7 @@ struct ShardFootprint {
 
 class Model {
  public:
+  static constexpr uint32_t kInterfaceKind = GENZ_KIND_MODEL;  // checked by the host at registration
   virtual ~Model() = default;
   virtual const ModelInfo& info() const noexcept = 0;
   /// Whether the model can be split this way (e.g. tp divides the heads).

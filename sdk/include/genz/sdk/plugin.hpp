@@ -54,9 +54,16 @@ void* factory_trampoline(const void* user_data, const char* config, char* error,
   return nullptr;
 }
 
+/// A factory and the interface it creates (Interface::kInterfaceKind), which
+/// the host checks against the library's kind before it creates anything.
+struct Factory {
+  genz_factory_fn create = nullptr;
+  uint32_t interface_kind = 0;
+};
+
 template <class Interface, std::unique_ptr<Interface> (*Make)(const void*, std::string_view)>
-constexpr genz_factory_fn factory() noexcept {
-  return &factory_trampoline<Interface, Make>;
+constexpr Factory factory() noexcept {
+  return Factory{&factory_trampoline<Interface, Make>, Interface::kInterfaceKind};
 }
 
 class Registrar {
@@ -65,15 +72,16 @@ class Registrar {
 
   /// Registers one entry. The strings must outlive the library (string
   /// literals or static storage). Throws if the host refuses the entry.
-  void add(const char* name, const char* description, genz_factory_fn create, const void* user_data = nullptr,
+  void add(const char* name, const char* description, Factory create, const void* user_data = nullptr,
            const char* aliases = nullptr) {
     genz_entry e{};
     e.struct_size = sizeof(genz_entry);
     e.name = name;
     e.description = description;
     e.aliases = aliases;
-    e.create = create;
+    e.create = create.create;
     e.user_data = user_data;
+    e.interface_kind = create.interface_kind;
     if (raw_->add(raw_, &e) != 0) throw std::runtime_error(std::string("host refused entry ") + name);
   }
 

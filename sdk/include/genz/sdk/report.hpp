@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "genz/sdk/abi.h"
 #include "genz/sdk/op.hpp"
 #include "genz/sdk/status.hpp"
 
@@ -98,6 +99,7 @@ class OutputSink {
 
 class Reporter {
  public:
+  static constexpr uint32_t kInterfaceKind = GENZ_KIND_REPORT;  // checked by the host at registration
   virtual ~Reporter() = default;
   virtual Status begin(const RunInfo& run, OutputSink& sink) noexcept = 0;
   virtual Status add(const RequestRecord& request) noexcept = 0;
