@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
-#include "genz/cluster.hpp"
+#include "genz/engine/cluster.hpp"
 
 namespace {
 
@@ -15,7 +15,7 @@ void BM_Llama2_7B_Request_1024_200(benchmark::State& state) {
                       {genz::DType::fp16, genz::DType::fp16, genz::DType::fp16});
   const genz::Request r{1024, 200, 1, 1};
   for (auto _ : state) {
-    genz::Predictor p(s->components);
+    genz::Predictor p(s->view());
     benchmark::DoNotOptimize(p.predict(r));
   }
 }
@@ -24,7 +24,7 @@ BENCHMARK(BM_Llama2_7B_Request_1024_200);
 void BM_Llama2_7B_TraceRequest(benchmark::State& state) {
   auto s = make_setup("llama2_7b", "rtx3090", "pcie_like", "hf", {}, 1, 1,
                       {genz::DType::fp16, genz::DType::fp16, genz::DType::fp16});
-  genz::Predictor p(s->components);
+  genz::Predictor p(s->view());
   p.enable_tables(true);
   double input = 1;
   for (auto _ : state) {
@@ -46,7 +46,7 @@ void BM_DeepSeekV3_48GPU_Request(benchmark::State& state) {
                       {genz::DType::fp8, genz::DType::fp8, genz::DType::bf16}, cluster->inter);
   const genz::Request r{80, 512, 1, 1};
   for (auto _ : state) {
-    genz::Predictor p(s->components);
+    genz::Predictor p(s->view());
     benchmark::DoNotOptimize(p.predict(r));
   }
 }

@@ -4,7 +4,7 @@
 // fitting).
 #include <benchmark/benchmark.h>
 
-#include "genz/plugin_registry.hpp"
+#include "genz/host/plugin_registry.hpp"
 #include "sweep.hpp"
 
 namespace {

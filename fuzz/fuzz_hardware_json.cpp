@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "genz/cluster.hpp"
-#include "genz/error.hpp"
+#include "genz/engine/cluster.hpp"
+#include "genz/host/error.hpp"
 #include "genz/sdk/hardware.hpp"
 #include "genz/sdk/hardware_json.hpp"
 #include "genz/sdk/op_resources.hpp"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "genz/error.hpp"
+#include "genz/host/error.hpp"
 #include "hf_config.hpp"
 #include "transformer_config.hpp"
 

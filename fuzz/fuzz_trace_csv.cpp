@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "genz/error.hpp"
-#include "genz/trace_reader.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/trace_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -73,24 +73,17 @@ RunResult run_genz(const std::string& args) {
 
 Components Stack::components(const Parallelism& p, Precision precision, unsigned nodes, unsigned gpus_per_node,
                              LinkSpec inter) const {
-  Components c;
-  c.model = model.get();
-  c.hardware = hardware.get();
-  c.comm = comm.get();
-  c.engine = &engine;
-  c.layout = make_layout(p, nodes, gpus_per_node, hardware->spec().intra_node, inter, model->info().layers);
-  c.precision = precision;
-  c.names = {model.plugin(), hardware.plugin(), comm.plugin()};
-  return c;
+  return parts->view(parts->layout_for(p, nodes, gpus_per_node, inter), precision);
 }
 
 Stack stack(const std::string& model, const std::string& hardware, const std::string& comm, const std::string& engine) {
-  Stack s;
-  s.model = plugins().create<Model>(PluginKind::model, model);
-  s.hardware = plugins().create<Hardware>(PluginKind::hardware, hardware);
-  s.comm = plugins().create<CommBackend>(PluginKind::comm, comm);
-  s.engine = *find_engine(engine);
-  return s;
+  static const std::shared_ptr<const PluginRegistry> registry(&plugins(), [](const PluginRegistry*) {});
+  Recipe r;
+  r.model = model;
+  r.hardware = hardware;
+  r.comm = comm;
+  r.engine = engine;
+  return Stack{compose(registry, r)};
 }
 
 }  // namespace genz::test

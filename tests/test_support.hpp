@@ -6,9 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "genz/engine_profile.hpp"
-#include "genz/plugin_registry.hpp"
-#include "genz/predictor.hpp"
+#include "genz/engine/composition.hpp"
+#include "genz/engine/engine_profile.hpp"
+#include "genz/host/plugin_registry.hpp"
+#include "genz/engine/predictor.hpp"
 
 namespace genz::test {
 
@@ -39,11 +40,11 @@ struct RunResult {
 RunResult run_genz(const std::string& args);
 
 /// A model + hardware + comm + engine composition for engine tests.
+/// One composition of the named plugins (genz::compose), default layout;
+/// components() gives a predictor's view of it with another layout.
 struct Stack {
-  Handle<Model> model;
-  Handle<Hardware> hardware;
-  Handle<CommBackend> comm;
-  EngineProfile engine;
+  std::unique_ptr<Composition> parts;
+  Composition* operator->() const noexcept { return parts.get(); }
   Components components(const Parallelism& p, Precision precision, unsigned nodes = 0, unsigned gpus_per_node = 0,
                         LinkSpec inter = {}) const;
 };

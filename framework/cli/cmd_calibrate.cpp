@@ -16,12 +16,12 @@
 #include <set>
 
 #include "commands.hpp"
-#include "genz/calibration.hpp"
-#include "genz/error.hpp"
-#include "genz/output_dir.hpp"
+#include "genz/calibration/calibration.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/output_dir.hpp"
 #include "genz/sdk/hardware_json.hpp"
 #include "genz/sdk/version.hpp"
-#include "genz/text_file.hpp"
+#include "genz/io/text_file.hpp"
 #include "session.hpp"
 
 namespace genz::cli {

@@ -13,8 +13,8 @@
 #include <cstdio>
 
 #include "commands.hpp"
-#include "genz/error.hpp"
-#include "genz/output_dir.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/output_dir.hpp"
 
 namespace genz::cli {
 namespace {

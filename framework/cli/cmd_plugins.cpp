@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "genz/error.hpp"
-#include "genz/hardware_check.hpp"
-#include "genz/plugin_registry.hpp"
+#include "genz/host/error.hpp"
+#include "genz/host/hardware_check.hpp"
+#include "genz/host/plugin_registry.hpp"
 #include "genz/sdk/comm.hpp"
 #include "genz/sdk/printable.hpp"
 #include "genz/sdk/version.hpp"

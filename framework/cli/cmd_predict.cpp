@@ -10,12 +10,12 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "genz/accuracy.hpp"
-#include "genz/error.hpp"
-#include "genz/output_dir.hpp"
-#include "genz/report_run.hpp"
+#include "genz/calibration/accuracy.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/output_dir.hpp"
+#include "genz/io/report_run.hpp"
 #include "genz/sdk/version.hpp"
-#include "genz/trace_reader.hpp"
+#include "genz/io/trace_reader.hpp"
 #include "run_info.hpp"
 #include "session.hpp"
 #include "text_output.hpp"
@@ -209,18 +209,20 @@ int run_trace(const Options& o) {
   summary.accuracy = accuracy.summarize();
   summary.memory = to_report(s.memory, scan.largest);
   summary.notes = s.notes;
-  if (inconsistent > 0)
-    summary.notes.push_back(std::to_string(inconsistent) +
+  std::string inconsistency_warning;
+  if (inconsistent > 0) {
+    inconsistency_warning = std::to_string(inconsistent) +
                             " trace rows have a measured TTFT that disagrees with their own E2E - (n-1) * TPOT (by "
-                            "more than 2 % of the TTFT)");
+                            "more than 2 % of the TTFT)";
+    summary.notes.push_back(inconsistency_warning);
+  }
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
   reports.end(summary);
   if (to_stdout) to_stdout->end(summary);
   const auto written = sink.commit();
   if (to_stdout) std::cout << stdout_sink.text();
   spdlog::info("{} requests predicted in {:.3f} s", summary.requests, summary.wall_seconds);
-  for (const auto& n : summary.notes)
-    if (n.find("trace rows") != std::string::npos) spdlog::warn("{}", n);
+  if (!inconsistency_warning.empty()) spdlog::warn("{}", inconsistency_warning);
   if (!summary.accuracy.empty()) {
     std::cerr << "accuracy against the measurements in " << trace << ":\n";
     print_accuracy(std::cerr, summary.accuracy);

@@ -17,11 +17,11 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "genz/error.hpp"
-#include "genz/output_dir.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/output_dir.hpp"
 #include "session.hpp"
 #include "sweep.hpp"
-#include "text_format.hpp"
+#include "genz/sdk/text_format.hpp"
 
 namespace genz::cli {
 namespace {

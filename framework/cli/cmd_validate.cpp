@@ -13,25 +13,21 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "genz/error.hpp"
-#include "genz/search_path.hpp"
+#include "genz/host/error.hpp"
 #include "session.hpp"
-#include "validation.hpp"
+#include "genz/calibration/validation.hpp"
 
 namespace genz::cli {
 
 int run_validate(const Options& o) {
   namespace fs = std::filesystem;
-  std::string dir = o.data_dir;
-  if (dir.empty()) {
-    dir = "../shared/data";
-    const fs::path beside_repo = executable_path().parent_path() / "../../../shared/data";
-    if (!fs::exists(dir) && fs::exists(beside_repo)) dir = beside_repo.lexically_normal().string();
-  }
+  // The README's default: the measurements beside the checkout, seen from
+  // the repository root. No path is derived from where the binary was built.
+  const std::string dir = o.data_dir.empty() ? "../shared/data" : o.data_dir;
   if (!fs::is_directory(dir))
     throw InputError("validate: the measurements directory " + dir + " does not exist (give --data-dir)");
-  PluginRegistry registry;
-  load_plugins(registry, o);
+  auto registry = std::make_shared<PluginRegistry>();
+  load_plugins(*registry, o);
   const std::vector<ValidationRow> rows = run_validation(registry, dir, o.folds);
   print_validation(std::cout, rows);
   const ValidationVerdict v = judge(rows, o.known_failures);

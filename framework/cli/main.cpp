@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "genz/error.hpp"
-#include "genz/output_dir.hpp"
-#include "genz/plugin_guard.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/output_dir.hpp"
+#include "genz/host/plugin_guard.hpp"
 #include "genz/sdk/abi.h"
 #include "genz/sdk/printable.hpp"
 #include "genz/sdk/version.hpp"

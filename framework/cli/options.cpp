@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "genz/error.hpp"
+#include "genz/host/error.hpp"
 
 namespace po = boost::program_options;
 

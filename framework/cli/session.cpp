@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <vector>
 
-#include "genz/error.hpp"
-#include "genz/hardware_check.hpp"
-#include "genz/layout_search.hpp"
+#include "genz/host/error.hpp"
+#include "genz/host/hardware_check.hpp"
+#include "genz/engine/layout_search.hpp"
 #include "genz/sdk/hardware_json.hpp"
-#include "genz/search_path.hpp"
-#include "genz/text_file.hpp"
+#include "genz/host/search_path.hpp"
+#include "genz/io/text_file.hpp"
 
 namespace genz::cli {
 namespace {
@@ -29,32 +29,36 @@ constexpr SystemName kSystems[] = {
     {"TPUv5e", "tpuv5e"},           {"TPUv5p", "tpuv5p"},       {"TPUv6", "tpuv6"},
     {"Gaudi3", "gaudi3"},           {"A6000", "a6000"},         {"RTXA6000_GPU", "a6000"}};
 
+// The run's hardware options as the factory configuration every hardware
+// entry receives (see HardwareOptions in the SDK).
+std::string hardware_config(Session& s, const Options& o) {
+  nlohmann::json config = nlohmann::json::object();
+  if (o.system_eff) {
+    // The original tool's single efficiency knob.
+    config["system_eff"] = *o.system_eff;
+    s.notes.push_back("--system_eff " + std::to_string(*o.system_eff) +
+                      " replaces the calibrated compute and bandwidth fractions");
+  }
+  if (o.accumulate == "fp16") config["accumulate"] = "fp16";
+  return config.dump();
+}
+
 Handle<Hardware> open_hardware(Session& s, const Options& o) {
+  const std::string config = hardware_config(s, o);
   if (!o.hw_file.empty()) {
     const std::string text = read_text_file(o.hw_file, "--hw-file");
     const std::string stem = std::filesystem::path(o.hw_file).stem().string();
     HardwareSpec spec = hardware_from_text(text, o.hw_file, stem);
-    return Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec)), stem);
+    return Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec), hardware_options(config)),
+                                   stem);
   }
   std::string name = o.hw;
   if (!o.system.empty()) name = hardware_for_system(o.system);
   if (name.empty()) name = s.cluster.hardware.empty() ? "rtx3090" : s.cluster.hardware;
-  auto hw = s.registry->create<Hardware>(PluginKind::hardware, name);
+  auto hw = s.registry->create<Hardware>(PluginKind::hardware, name, config);
   if (const std::string why = hardware_spec_problem(hw->spec()); !why.empty())
     throw Error("hardware '" + hw.name() + "' (plugin " + hw.plugin() + ") describes an invalid part: " + why);
   return hw;
-}
-
-// --system_eff replaces the achieved fractions, as the original tool's
-// single efficiency knob did.
-void apply_system_eff(Session& s, const Options& o) {
-  if (!o.system_eff) return;
-  HardwareSpec spec = s.hardware->spec();
-  spec.achieved.compute_fraction = *o.system_eff;
-  spec.achieved.bandwidth_fraction = *o.system_eff;
-  s.hardware = Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec)), s.hardware.name());
-  s.notes.push_back("--system_eff " + std::to_string(*o.system_eff) +
-                    " replaces the calibrated compute and bandwidth fractions");
 }
 
 // --model-plugin takes an entry name; the name of a model library is
@@ -73,6 +77,43 @@ std::string model_entry(const PluginRegistry& registry, const std::string& name)
   return name;  // unknown: create() lists what exists
 }
 
+// The architecture a config.json names: architectures[0], else model_type.
+std::vector<std::string> architectures_of(const nlohmann::json& hf, const std::string& source) {
+  const JsonView v(hf, source);
+  std::vector<std::string> names;
+  if (v.has("architectures")) {
+    const auto& a = hf["architectures"];
+    if (!a.is_array() || a.empty() || !a[0].is_string())
+      v.fail("architectures", "a list with one architecture name", type_name(a));
+    names.push_back(a[0].get<std::string>());
+  }
+  if (v.has("model_type")) names.push_back(v.string("model_type"));
+  if (names.empty())
+    v.fail("architectures", "the model's architecture (e.g. [\"LlamaForCausalLM\"])", "nothing (the key is missing)");
+  return names;
+}
+
+// The model entry that declared it reads the config's architecture (its
+// accepts list) creates the model; its own message explains a bad file.
+Handle<Model> model_for_config(const PluginRegistry& registry, const nlohmann::json& cfg, const std::string& source) {
+  const std::vector<std::string> names = architectures_of(cfg["hf_config"], source);
+  for (const auto& arch : names)
+    for (const Entry* e : registry.readers_of(arch)) {
+      std::string why;
+      if (auto m = registry.try_create<Model>(PluginKind::model, e->name, cfg.dump(), why)) return m;
+      throw InputError(why.rfind(source, 0) == 0 ? why : source + ": " + why);
+    }
+  std::string readers;
+  for (const Entry* e : registry.entries(PluginKind::model)) {
+    if (e->accepts.empty()) continue;
+    std::string list;
+    for (const auto& a : e->accepts) list += (list.empty() ? "" : ", ") + a;
+    readers += (readers.empty() ? "" : "; ") + e->name + ": " + list;
+  }
+  throw InputError(source + ": no model plugin reads the architecture '" + names.front() + "' (" +
+                   (readers.empty() ? "no model plugin reads config.json files" : "readers: " + readers) + ")");
+}
+
 }  // namespace
 
 Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
@@ -83,32 +124,7 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
     cfg["hf_config"] = parse_json(text, o.model_config);
     cfg["source"] = o.model_config;
     if (!plugin.empty()) return registry.create<Model>(PluginKind::model, plugin, cfg.dump());
-    // Every model plugin is asked; one that knows the architecture explains
-    // what is wrong with the file, the others only say it is not theirs.
-    std::vector<std::string> relevant;
-    std::string families;
-    for (const Entry* e : registry.entries(PluginKind::model)) {
-      try {
-        return registry.create<Model>(PluginKind::model, e->name, cfg.dump());
-      } catch (const std::exception& ex) {
-        const std::string why = ex.what();
-        if (why.find("fixed built-in variant") != std::string::npos) continue;
-        if (why.find("an architecture of this plugin's families") != std::string::npos) {
-          families += (families.empty() ? "" : ", ") + e->name;
-          continue;
-        }
-        relevant.push_back(why.substr(why.find(": ") + 2));  // drop the plugin's prefix
-      }
-    }
-    if (!relevant.empty())
-      throw InputError(relevant.front().rfind(o.model_config, 0) == 0 ? relevant.front()
-                                                                      : o.model_config + ": " + relevant.front());
-    std::string arch = cfg["hf_config"].value("model_type", std::string("(none)"));
-    if (cfg["hf_config"].contains("architectures") && cfg["hf_config"]["architectures"].is_array() &&
-        !cfg["hf_config"]["architectures"].empty() && cfg["hf_config"]["architectures"][0].is_string())
-      arch = cfg["hf_config"]["architectures"][0].get<std::string>();
-    throw InputError(o.model_config + ": no model plugin reads the architecture '" + arch +
-                     "' (plugins asked: " + families + ")");
+    return model_for_config(registry, cfg, o.model_config);
   }
   if (!plugin.empty()) {
     nlohmann::json cfg = nlohmann::json::object();
@@ -257,7 +273,7 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
   p.pp = o.pp.value_or(1);
   p.ep = o.ep.value_or(1);
   if (Status st = s.model->check(p); !st) throw InputError(st.message);
-  const unsigned world = p.pp * std::max(p.tp, p.ep);
+  const unsigned world = p.world();
   const LinkSpec inter =
       world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
   s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra, inter,
@@ -282,7 +298,7 @@ void check_links(Session& s, const Options& o) {
                      " cannot communicate: give the link, or use one "
                      "GPU per node");
   const LinkSpec& described = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
-  if (std::max(p.tp, p.ep) > 1 && !(described.latency > 0)) {
+  if (p.stage_size() > 1 && !(described.latency > 0)) {
     char us[32];
     std::snprintf(us, sizeof us, "%.1f", s.layout.intra.latency * 1e6);
     s.notes.push_back(s.hardware->spec().name + "'s description gives no intra-node collective latency: assuming " +
@@ -320,13 +336,10 @@ std::unique_ptr<Session> open_session(const Options& o, const Request& largest) 
 
 std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> registry, const Options& o,
                                       const Request& largest) {
-  auto s = std::make_unique<Session>();
-  s->registry = std::move(registry);
+  auto s = std::make_unique<Session>(std::move(registry));
   s->cluster = open_cluster(o);
   if (o.inter_node_latency_us) s->inter_latency = *o.inter_node_latency_us * 1e-6;
   s->hardware = open_hardware(*s, o);
-  apply_system_eff(*s, o);
-  s->hardware->set_accumulate16(o.accumulate == "fp16");
   s->model = open_model(*s->registry, o);
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
@@ -336,15 +349,7 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
                            : !s->cluster.comm.empty() ? s->cluster.comm
                                                       : default_comm(s->layout.intra);
   s->comm = s->registry->create<CommBackend>(PluginKind::comm, comm);
-  Components c;
-  c.model = s->model.get();
-  c.hardware = s->hardware.get();
-  c.comm = s->comm.get();
-  c.engine = &s->engine;
-  c.layout = s->layout;
-  c.precision = s->precision;
-  c.names = {s->model.plugin(), s->hardware.plugin(), s->comm.plugin()};
-  s->predictor = std::make_unique<Predictor>(std::move(c));
+  s->start();
   return s;
 }
 

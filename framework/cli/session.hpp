@@ -7,30 +7,26 @@
 #include <string>
 #include <vector>
 
-#include "genz/cluster.hpp"
-#include "genz/engine_profile.hpp"
-#include "genz/handle.hpp"
-#include "genz/layout.hpp"
-#include "genz/memory_model.hpp"
-#include "genz/plugin_registry.hpp"
-#include "genz/predictor.hpp"
+#include "genz/engine/cluster.hpp"
+#include "genz/engine/composition.hpp"
+#include "genz/engine/engine_profile.hpp"
+#include "genz/host/handle.hpp"
+#include "genz/engine/layout.hpp"
+#include "genz/engine/memory_model.hpp"
+#include "genz/host/plugin_registry.hpp"
+#include "genz/engine/predictor.hpp"
 #include "options.hpp"
 
 namespace genz::cli {
 
-struct Session {
-  std::shared_ptr<const PluginRegistry> registry;  // shared by the sessions of a sweep
-  Handle<Model> model;
-  Handle<Hardware> hardware;
-  Handle<CommBackend> comm;
-  EngineProfile engine;
+/// The composition the command line asked for, with what the CLI decided on
+/// the way (the registry is shared by the sessions of a sweep).
+struct Session : Composition {
+  explicit Session(std::shared_ptr<const PluginRegistry> r) : Composition(std::move(r)) {}
   ClusterSpec cluster;
   std::optional<double> inter_latency;  // --inter-node-latency, seconds: applies to any inter-node link used
-  Layout layout;
-  Precision precision;
-  MemoryEstimate memory;           // of the `largest` request open_session was given, on `layout`
-  std::vector<std::string> notes;  // choices genz made for the user, shown once
-  std::unique_ptr<Predictor> predictor;
+  MemoryEstimate memory;                // of the `largest` request open_session was given, on `layout`
+  std::vector<std::string> notes;       // choices genz made for the user, shown once
 };
 
 /// Loads the plugins on the search path (see search_path.hpp).

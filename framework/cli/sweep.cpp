@@ -1,7 +1,7 @@
 #include "sweep.hpp"
 
-#include "genz/error.hpp"
-#include "genz/memory_model.hpp"
+#include "genz/host/error.hpp"
+#include "genz/engine/memory_model.hpp"
 #include "session.hpp"
 
 namespace genz::cli {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "genz/plugin_registry.hpp"
+#include "genz/host/plugin_registry.hpp"
 #include "genz/sdk/report.hpp"
 #include "options.hpp"
 #include "sweep_axes.hpp"

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "genz/error.hpp"
+#include "genz/host/error.hpp"
 
 namespace genz::cli {
 namespace {

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "genz/memory_model.hpp"
-#include "genz/predictor.hpp"
+#include "genz/engine/memory_model.hpp"
+#include "genz/engine/predictor.hpp"
 #include "genz/sdk/report.hpp"
-#include "genz/step_model.hpp"
+#include "genz/engine/step_model.hpp"
 
 namespace genz::cli {
 

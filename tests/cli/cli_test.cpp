@@ -109,6 +109,26 @@ TEST(Cli, ASweepStreamsItsRowsAndWritesTheSameJsonAsAWholeDump) {
   EXPECT_EQ(r.out, rows.dump(2) + "\n");  // streamed element by element, identical to one dump
 }
 
+// --system_eff and --accumulate reach a hardware plugin through its factory
+// configuration; nothing replaces the plugin's object, so a part with its own
+// time() predicts the same whatever the flags.
+TEST(Cli, AHardwarePluginsOwnTimeIsHonouredWithEveryFlag) {
+  const std::string base = "--hw own_timing_gpu --model llama2_7b --json -q --plugin-path " + fixture_dir("own_timing");
+  const auto plain = run_genz(base);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const double ttft = nlohmann::json::parse(plain.out)["requests"][0]["predicted"]["TTFT"].get<double>();
+  for (const char* flags : {" --system_eff 0.5", " --accumulate fp16", " --system_eff 0.3 --accumulate fp16"}) {
+    const auto r = run_genz(base + flags);
+    ASSERT_EQ(r.exit_code, 0) << flags << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["requests"][0]["predicted"]["TTFT"].get<double>(), ttft) << flags;
+  }
+  // The shipped roofline parts do apply the options they are given.
+  const auto h100 = run_genz("--hw h100 --model llama2_7b --json -q");
+  const auto slow = run_genz("--hw h100 --model llama2_7b --json -q --system_eff 0.3");
+  EXPECT_GT(nlohmann::json::parse(slow.out)["requests"][0]["predicted"]["TTFT"].get<double>(),
+            nlohmann::json::parse(h100.out)["requests"][0]["predicted"]["TTFT"].get<double>());
+}
+
 TEST(Cli, PluginsInfoChecksOneFile) {
   const auto bad = run_genz("plugins info " + test::fixture("bad_struct_size"));
   EXPECT_EQ(bad.exit_code, 1);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "genz/error.hpp"
+#include "genz/host/error.hpp"
 
 namespace genz::cli {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "genz/error.hpp"
+#include "genz/host/error.hpp"
 
 namespace genz::cli {
 namespace {

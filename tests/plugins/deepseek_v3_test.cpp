@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "genz/cluster.hpp"
-#include "genz/memory_model.hpp"
+#include "genz/engine/cluster.hpp"
+#include "genz/engine/memory_model.hpp"
 #include "genz/sdk/op_resources.hpp"
 #include "test_support.hpp"
 
@@ -153,7 +153,7 @@ TEST(DeepSeekV3, TheOriginalScenarioFitsIn24GB) {
   const Components c =
       st.components(p, {DType::fp8, DType::fp8, DType::bf16}, 6, 8, find_cluster("RTX4090_PCIE_G4_IB25G")->inter);
   const MemoryEstimate m =
-      estimate_memory(*st.model, c.layout, c.precision, st.engine, st.hardware->spec(), {80, 512, 1, 1});
+      estimate_memory(*st->model, c.layout, c.precision, st->engine, st->hardware->spec(), {80, 512, 1, 1});
   EXPECT_TRUE(m.fits());
   EXPECT_GT(m.expert_weights, m.dense_weights);
   EXPECT_LT(m.peak(), 24.0 * (1ull << 30));

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "genz/error.hpp"
-#include "genz/lowering.hpp"
+#include "genz/host/error.hpp"
+#include "genz/engine/lowering.hpp"
 #include "genz/sdk/op_resources.hpp"
 #include "test_support.hpp"
 

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "genz/output_dir.hpp"
-#include "genz/report_run.hpp"
+#include "genz/io/output_dir.hpp"
+#include "genz/io/report_run.hpp"
 #include "test_support.hpp"
 
 namespace genz {

@@ -60,11 +60,23 @@ TEST(Roofline, ComputeBoundGemmRunsAtAchievedPeak) {
 }
 
 TEST(Roofline, Fp16AccumulatePeakOnlyWhenAsked) {
-  RooflineHardware hw(spec());
+  const RooflineHardware hw(spec());
   const Op op = gemm(8192, 8192, 8192, DType::fp16);
   const double slow = hw.time(op).seconds;
-  hw.set_accumulate16(true);
-  EXPECT_NEAR(hw.time(op).seconds - 2e-6, (slow - 2e-6) / 2, 1e-9);
+  const RooflineHardware acc16(spec(), hardware_options(R"({"accumulate": "fp16"})"));
+  EXPECT_NEAR(acc16.time(op).seconds - 2e-6, (slow - 2e-6) / 2, 1e-9);
+}
+
+TEST(Roofline, OptionsComeFromTheFactoryConfiguration) {
+  const HardwareOptions o = hardware_options(R"({"system_eff": 0.5, "accumulate": "fp16", "other": 1})");
+  EXPECT_DOUBLE_EQ(o.system_eff, 0.5);
+  EXPECT_TRUE(o.accumulate16);
+  const RooflineHardware hw(spec(), o);
+  EXPECT_DOUBLE_EQ(hw.spec().achieved.compute_fraction, 0.5);
+  EXPECT_DOUBLE_EQ(hw.spec().achieved.bandwidth_fraction, 0.5);
+  EXPECT_FALSE(hardware_options("{}").accumulate16);
+  EXPECT_THROW(hardware_options(R"({"accumulate": "fp8"})"), InputError);
+  EXPECT_THROW(hardware_options(R"({"system_eff": 2})"), InputError);
 }
 
 TEST(Roofline, FormatsWithoutTensorSupportFallBackTo16Bit) {

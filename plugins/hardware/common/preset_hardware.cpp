@@ -18,8 +18,8 @@ const genz_embedded::File* find_file(const genz_embedded::File* files, std::size
   return nullptr;
 }
 
-std::unique_ptr<Hardware> make_preset(const void* user_data, std::string_view) {
-  return std::make_unique<RooflineHardware>(*static_cast<const HardwareSpec*>(user_data));
+std::unique_ptr<Hardware> make_preset(const void* user_data, std::string_view config) {
+  return std::make_unique<RooflineHardware>(*static_cast<const HardwareSpec*>(user_data), hardware_options(config));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "hf_config.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/printable.hpp"
@@ -109,10 +110,9 @@ void read_qwen_moe(const JsonView& v, TransformerConfig& c) {
   c.moe = m;
 }
 
-}  // namespace
-
-std::string family_of(const std::string& architecture) {
-  static const std::pair<const char*, const char*> table[] = {{"LlamaForCausalLM", "llama"},
+// Which family reads which Hugging Face "architectures" / "model_type" value:
+// the one table both the registration (accepts) and the reader use.
+const std::pair<const char*, const char*> kArchitectures[] = {{"LlamaForCausalLM", "llama"},
                                                               {"MistralForCausalLM", "llama"},
                                                               {"Qwen2ForCausalLM", "llama"},
                                                               {"llama", "llama"},
@@ -126,9 +126,22 @@ std::string family_of(const std::string& architecture) {
                                                               {"mixtral", "mixtral"},
                                                               {"Qwen2MoeForCausalLM", "qwen_moe"},
                                                               {"qwen2_moe", "qwen_moe"}};
-  for (const auto& [arch, family] : table)
+
+}  // namespace
+
+std::string family_of(const std::string& architecture) {
+  for (const auto& [arch, family] : kArchitectures)
     if (architecture == arch) return family;
   return "";
+}
+
+const char* accepted_architectures(const std::string& family) {
+  static std::map<std::string, std::string> lists;  // filled once, at registration
+  std::string& list = lists[family];
+  if (list.empty())
+    for (const auto& [arch, f] : kArchitectures)
+      if (family == f) list += (list.empty() ? "" : ",") + std::string(arch);
+  return list.c_str();
 }
 
 TransformerConfig config_from_hf(const nlohmann::json& doc, const std::string& source,

@@ -51,7 +51,7 @@ Shard make_shard(const TransformerConfig& c, const Parallelism& p) {
       s.local_experts = experts;
       s.expert_tp = p.tp;
       s.shared_tp = p.tp;
-    } else if (p.ep <= p.tp) {
+    } else if (p.ep_shares_tp()) {
       s.local_experts = experts / p.ep;
       s.expert_tp = p.tp / p.ep;
       s.shared_tp = 1;

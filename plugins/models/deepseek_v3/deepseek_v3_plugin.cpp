@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "genz/sdk/plugin.hpp"
+#include "hf_config.hpp"
 #include "transformer_model.hpp"
 
 namespace {
@@ -117,10 +118,13 @@ std::unique_ptr<genz::Model> make_fixed(const void* user_data, std::string_view 
 }
 
 void register_models(genz::Registrar& r) {
+  using genz::models::accepted_architectures;
   r.add("deepseek_v3", "DeepSeek-V3/R1 671B: MLA attention, 256 routed experts (top 8) + 1 shared",
-        genz::factory<genz::Model, make_deepseek>(), nullptr, "deepseek_v3_671b");
-  r.add("mixtral", "Mixtral: GQA attention, 8 experts, top 2", genz::factory<genz::Model, make_mixtral>());
-  r.add("qwen_moe", "Qwen-MoE: 60 experts, top 4, one shared expert", genz::factory<genz::Model, make_qwen>());
+        genz::factory<genz::Model, make_deepseek>(), nullptr, "deepseek_v3_671b", accepted_architectures("deepseek_v3"));
+  r.add("mixtral", "Mixtral: GQA attention, 8 experts, top 2", genz::factory<genz::Model, make_mixtral>(), nullptr,
+        nullptr, accepted_architectures("mixtral"));
+  r.add("qwen_moe", "Qwen-MoE: 60 experts, top 4, one shared expert", genz::factory<genz::Model, make_qwen>(), nullptr,
+        nullptr, accepted_architectures("qwen_moe"));
   for (const Family* f : {&deepseek_family(), &mixtral_family(), &qwen_family()})
     for (const auto& c : f->variants) {
       if (c.name == f->name) continue;  // the family entry already answers to this name

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "genz/sdk/plugin.hpp"
+#include "hf_config.hpp"
 #include "transformer_model.hpp"
 
 namespace {
@@ -83,7 +84,7 @@ std::unique_ptr<genz::Model> make_fixed(const void* user_data, std::string_view 
 
 void register_models(genz::Registrar& r) {
   r.add("llama", "Llama family (Llama 2/3, Mistral, Qwen2; any LlamaForCausalLM config.json)",
-        genz::factory<genz::Model, make_llama>());
+        genz::factory<genz::Model, make_llama>(), nullptr, nullptr, genz::models::accepted_architectures("llama"));
   r.add("gpt", "GPT-3 style: multi-head attention, GELU MLP, LayerNorm", genz::factory<genz::Model, make_gpt>());
   // Every variant is also an entry of its own, so `--model llama2_70b` needs
   // no --model-plugin.

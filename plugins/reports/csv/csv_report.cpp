@@ -12,7 +12,7 @@
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/plugin.hpp"
 #include "genz/sdk/report.hpp"
-#include "text_format.hpp"
+#include "genz/sdk/text_format.hpp"
 
 namespace {
 

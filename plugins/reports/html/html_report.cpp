@@ -15,7 +15,7 @@
 #include "genz/sdk/plugin.hpp"
 #include "genz/sdk/report.hpp"
 #include "svg_chart.hpp"
-#include "text_format.hpp"
+#include "genz/sdk/text_format.hpp"
 
 namespace {
 

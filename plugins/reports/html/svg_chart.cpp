@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "text_format.hpp"
+#include "genz/sdk/text_format.hpp"
 
 namespace genz::reports {
 namespace {

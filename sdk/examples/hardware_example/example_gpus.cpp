@@ -30,7 +30,7 @@ const genz::HardwareSpec& example_spec() {
 // fit in L2 run at twice the DRAM bandwidth.
 class CachedGpu final : public genz::RooflineHardware {
  public:
-  CachedGpu() : RooflineHardware(with_name(example_spec(), "example_gpu_l2")) {}
+  explicit CachedGpu(const genz::HardwareOptions& o) : RooflineHardware(with_name(example_spec(), "example_gpu_l2"), o) {}
   genz::OpCost time(const genz::Op& op) const noexcept override {
     if (op.kind == genz::OpKind::elementwise && op.bytes < spec().l2_bytes) {
       genz::Op faster = op;
@@ -48,11 +48,13 @@ class CachedGpu final : public genz::RooflineHardware {
   }
 };
 
-std::unique_ptr<genz::Hardware> make_plain(const void*, std::string_view) {
-  return std::make_unique<genz::RooflineHardware>(example_spec());
+// The host passes the run's options (--system_eff, --accumulate) in the
+// configuration; RooflineHardware applies them, time() stays this plugin's.
+std::unique_ptr<genz::Hardware> make_plain(const void*, std::string_view config) {
+  return std::make_unique<genz::RooflineHardware>(example_spec(), genz::hardware_options(config));
 }
-std::unique_ptr<genz::Hardware> make_cached(const void*, std::string_view) {
-  return std::make_unique<CachedGpu>();
+std::unique_ptr<genz::Hardware> make_cached(const void*, std::string_view config) {
+  return std::make_unique<CachedGpu>(genz::hardware_options(config));
 }
 
 void register_gpus(genz::Registrar& r) {

@@ -58,6 +58,11 @@ typedef struct genz_entry {
    * interface is not the library's kind, instead of casting the object to
    * the wrong interface. */
   uint32_t interface_kind;
+  /* ABI 2, model entries: comma-separated Hugging Face "architectures" and
+   * "model_type" values whose config.json this entry reads, or NULL when it
+   * reads none (a fixed variant). The host chooses the entry for a
+   * --model-config by this list, never by trying entries. */
+  const char* accepts;
 } genz_entry;
 
 /* Host-provided; the plugin calls back into it from register_fn. */

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "genz/sdk/abi.h"
 #include "genz/sdk/hardware_spec.hpp"
+#include "genz/sdk/json_view.hpp"
 #include "genz/sdk/op.hpp"
 
 namespace genz {
@@ -20,6 +23,35 @@ struct OpCost {
   double memory_seconds = 0;   // at the achievable bandwidth
 };
 
+/// The run's options for a hardware object, which the host passes in the
+/// factory's configuration JSON (never by changing the object afterwards):
+///   {"system_eff": 0.85, "accumulate": "fp16"}
+/// A plugin that models a part its own way may ignore them; RooflineHardware
+/// applies them.
+struct HardwareOptions {
+  double system_eff = 0;      // > 0: replaces the achieved compute and bandwidth fractions
+  bool accumulate16 = false;  // GEMMs may use the 16-bit-accumulate peaks (--accumulate fp16)
+};
+
+/// Reads the options from a factory configuration; unknown keys are left to
+/// the plugin. Throws InputError on a malformed value.
+inline HardwareOptions hardware_options(std::string_view config_json) {
+  HardwareOptions o;
+  const auto doc = parse_json(config_json, "hardware configuration");
+  const JsonView v(doc, "hardware configuration");
+  o.system_eff = v.number_or("system_eff", 0, 0, 1);
+  const std::string acc = v.string_or("accumulate", "fp32");
+  if (acc != "fp32" && acc != "fp16") v.fail("accumulate", "\"fp32\" or \"fp16\"", "\"" + acc + "\"");
+  o.accumulate16 = acc == "fp16";
+  return o;
+}
+
+/// The spec with the options that change it (system_eff) applied.
+inline HardwareSpec with_options(HardwareSpec spec, const HardwareOptions& o) {
+  if (o.system_eff > 0) spec.achieved.compute_fraction = spec.achieved.bandwidth_fraction = o.system_eff;
+  return spec;
+}
+
 class Hardware {
  public:
   static constexpr uint32_t kInterfaceKind = GENZ_KIND_HARDWARE;  // checked by the host at registration
@@ -27,11 +59,6 @@ class Hardware {
   virtual const HardwareSpec& spec() const noexcept = 0;
   /// Time of one instance of a resolved, non-collective operator.
   virtual OpCost time(const Op& op) const noexcept = 0;
-  /// Whether GEMMs may use 16-bit accumulate peaks (--accumulate fp16).
-  virtual void set_accumulate16(bool on) noexcept { accumulate16_ = on; }
-
- protected:
-  bool accumulate16_ = false;
 };
 
 /// Smooth maximum of compute and memory time: a kernel never overlaps the two
@@ -49,7 +76,8 @@ inline double smooth_max(double a, double b, double p) noexcept {
 /// a part differently; call RooflineHardware::time() for what you keep.
 class RooflineHardware : public Hardware {
  public:
-  explicit RooflineHardware(HardwareSpec spec) : spec_(std::move(spec)) {}
+  explicit RooflineHardware(HardwareSpec spec, const HardwareOptions& options = {})
+      : spec_(with_options(std::move(spec), options)), accumulate16_(options.accumulate16) {}
   const HardwareSpec& spec() const noexcept override { return spec_; }
 
   OpCost time(const Op& op) const noexcept override {
@@ -92,6 +120,7 @@ class RooflineHardware : public Hardware {
 
  protected:
   HardwareSpec spec_;
+  bool accumulate16_ = false;
 };
 
 }  // namespace v1

@@ -20,9 +20,15 @@ struct Parallelism {
   unsigned tp = 1;  // tensor parallel: heads and MLP columns split
   unsigned pp = 1;  // pipeline parallel: layers split into stages
   unsigned ep = 1;  // expert parallel: routed experts split
-  // Experts are spread over the tensor-parallel GPUs instead of extra GPUs
-  // (the original tool's ep_share_tp_group): world size is tp * pp.
-  bool ep_shares_tp = false;
+
+  // The layout rules, written once for the host and every plugin.
+  /// Experts spread over the tensor-parallel GPUs rather than extra GPUs
+  /// (the original tool's ep_share_tp_group) when EP <= TP.
+  bool ep_shares_tp() const noexcept { return ep <= tp; }
+  /// GPUs of one pipeline stage: the TP group, or the EP group when larger.
+  unsigned stage_size() const noexcept { return ep > tp ? ep : tp; }
+  /// GPUs of the whole layout.
+  unsigned world() const noexcept { return pp * stage_size(); }
 };
 
 struct Precision {

@@ -72,8 +72,10 @@ class Registrar {
 
   /// Registers one entry. The strings must outlive the library (string
   /// literals or static storage). Throws if the host refuses the entry.
+  /// accepts (model entries): the config.json architectures it reads, see
+  /// genz_entry::accepts.
   void add(const char* name, const char* description, Factory create, const void* user_data = nullptr,
-           const char* aliases = nullptr) {
+           const char* aliases = nullptr, const char* accepts = nullptr) {
     genz_entry e{};
     e.struct_size = sizeof(genz_entry);
     e.name = name;
@@ -82,6 +84,7 @@ class Registrar {
     e.create = create.create;
     e.user_data = user_data;
     e.interface_kind = create.interface_kind;
+    e.accepts = accepts;
     if (raw_->add(raw_, &e) != 0) throw std::runtime_error(std::string("host refused entry ") + name);
   }
 

@@ -1,0 +1,76 @@
+#include "genz/engine/cluster.hpp"
+
+#include "genz/host/error.hpp"
+#include "genz_embedded.hpp"
+
+namespace genz_embedded {
+extern const File cluster_files[];
+extern const std::size_t cluster_files_count;
+}  // namespace genz_embedded
+
+namespace genz {
+namespace {
+
+LinkSpec read_intra(const JsonView& v) {
+  LinkSpec l;
+  l.kind = v.string_or("kind", "pcie");
+  l.bandwidth = v.number("bandwidth_GBps", 1e-3, 1e5) * 1e9;
+  l.latency = v.number_or("latency_us", 10, 0, 1e5) * 1e-6;
+  l.efficiency = v.number_or("efficiency", 0.8, 1e-3, 1.0);
+  return l;
+}
+
+LinkSpec read_inter(const JsonView& v) {
+  LinkSpec l;
+  l.kind = v.string_or("kind", "infiniband");
+  const double gbps = v.number("bandwidth_Gbps", 1e-3, 1e5);
+  const double nics = static_cast<double>(v.integer_or("nics_per_node", 1, 1, 64));
+  l.bandwidth = gbps / 8.0 * 1e9 * nics;
+  l.latency = v.number_or("latency_us", 15, 0, 1e5) * 1e-6;
+  l.efficiency = v.number_or("efficiency", 0.85, 1e-3, 1.0);
+  return l;
+}
+
+}  // namespace
+
+ClusterSpec cluster_from_text(const std::string& text, const std::string& source) {
+  const auto doc = parse_json(text, source);
+  const JsonView v(doc, source);
+  ClusterSpec c;
+  c.name = v.string_or("name", source);
+  c.hardware = v.string_or("hardware", "");
+  c.comm = v.string_or("comm", "");
+  c.nodes = static_cast<unsigned>(v.integer_or("nodes", 1, 1, 100000));
+  c.gpus_per_node = static_cast<unsigned>(v.integer_or("gpus_per_node", 0, 0, 1024));
+  if (v.has("intra_node")) c.intra = read_intra(v.object("intra_node"));
+  if (v.has("inter_node")) c.inter = read_inter(v.object("inter_node"));
+  if (c.nodes > 1 && c.inter.bandwidth <= 0)
+    v.fail("inter_node", "a link description for a cluster of " + std::to_string(c.nodes) + " nodes", "nothing");
+  return c;
+}
+
+const std::vector<ClusterSpec>& builtin_clusters() {
+  static const std::vector<ClusterSpec> clusters = [] {
+    std::vector<ClusterSpec> out;
+    for (std::size_t i = 0; i < genz_embedded::cluster_files_count; ++i) {
+      const auto& f = genz_embedded::cluster_files[i];
+      out.push_back(cluster_from_text(f.text, std::string("built-in cluster ") + f.name));
+    }
+    return out;
+  }();
+  return clusters;
+}
+
+const ClusterSpec* find_cluster(const std::string& name) {
+  for (const auto& c : builtin_clusters())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string cluster_names() {
+  std::string s;
+  for (const auto& c : builtin_clusters()) s += (s.empty() ? "" : ", ") + c.name;
+  return s;
+}
+
+}  // namespace genz

@@ -1,0 +1,117 @@
+#include "genz/engine/engine_profile.hpp"
+
+#include "genz/host/error.hpp"
+#include "genz_embedded.hpp"
+
+namespace genz_embedded {
+extern const File engine_files[];
+extern const std::size_t engine_files_count;
+}  // namespace genz_embedded
+
+namespace genz {
+namespace {
+
+struct EwName {
+  const char* key;
+  EwKind kind;
+};
+constexpr EwName kEwNames[] = {{"embedding", EwKind::embedding},
+                               {"rmsnorm", EwKind::rmsnorm},
+                               {"layernorm", EwKind::layernorm},
+                               {"rope", EwKind::rope},
+                               {"activation", EwKind::activation},
+                               {"gated_activation", EwKind::gated_activation},
+                               {"residual_add", EwKind::residual_add},
+                               {"router_topk", EwKind::router_topk},
+                               {"kv_append", EwKind::kv_append},
+                               {"sampling", EwKind::sampling},
+                               {"copy", EwKind::copy},
+                               {"other", EwKind::other}};
+
+void read_elementwise(const JsonView& table, EngineProfile& e) {
+  for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
+    const EwName* found = nullptr;
+    for (const auto& n : kEwNames)
+      if (it.key() == n.key) found = &n;
+    if (found == nullptr) {
+      std::string names;
+      for (const auto& n : kEwNames) names += std::string(names.empty() ? "" : ", ") + n.key;
+      table.fail(it.key(), "one of " + names, "\"" + it.key() + "\"");
+    }
+    const JsonView c = table.object(it.key().c_str());
+    c.only_keys({"kernels", "traffic"});
+    EwCost& cost = e.elementwise[static_cast<int>(found->kind)];
+    cost.kernels = c.number_or("kernels", 1, 0, 1000);
+    cost.traffic = c.number_or("traffic", -1, -1, 1000);
+  }
+}
+
+void read_traits(const JsonView& t, EngineTraits& traits) {
+  t.only_keys({"fused_qkv", "fused_gate_up", "all_prompt_logits", "mla_absorb"});
+  traits.fused_qkv = t.boolean_or("fused_qkv", traits.fused_qkv);
+  traits.fused_gate_up = t.boolean_or("fused_gate_up", traits.fused_gate_up);
+  traits.all_prompt_logits = t.boolean_or("all_prompt_logits", traits.all_prompt_logits);
+  traits.mla_absorb = t.boolean_or("mla_absorb", traits.mla_absorb);
+}
+
+EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
+  const JsonView v(doc, source);
+  v.only_keys({"name", "description", "traits", "elementwise", "attention_split_kv", "kv_strategy", "cuda_graphs",
+               "host_per_kernel_us", "host_per_graph_step_us", "host_per_request_ms", "extra_kernels_per_step",
+               "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB"});
+  EngineProfile e;
+  e.name = v.string("name");
+  e.description = v.string_or("description", "");
+  if (v.has("traits")) read_traits(v.object("traits"), e.traits);
+  if (v.has("elementwise")) read_elementwise(v.object("elementwise"), e);
+  e.attention_split_kv = v.boolean_or("attention_split_kv", true);
+  const std::string kv = v.string_or("kv_strategy", "preallocated");
+  if (kv == "preallocated")
+    e.kv_strategy = KvStrategy::preallocated;
+  else if (kv == "concat")
+    e.kv_strategy = KvStrategy::concat;
+  else
+    v.fail("kv_strategy", "\"preallocated\" or \"concat\"", "\"" + kv + "\"");
+  e.cuda_graphs = v.boolean_or("cuda_graphs", false);
+  e.host_per_kernel = v.number_or("host_per_kernel_us", 0, 0, 1e4) * 1e-6;
+  e.host_per_graph_step = v.number_or("host_per_graph_step_us", 0, 0, 1e6) * 1e-6;
+  e.host_per_request = v.number_or("host_per_request_ms", 0, 0, 1e5) * 1e-3;
+  e.extra_kernels_per_step = v.number_or("extra_kernels_per_step", 0, 0, 1e5);
+  e.keeps_prompt_logits = v.boolean_or("keeps_prompt_logits", false);
+  e.beam_copies_prompt = v.boolean_or("beam_copies_prompt", true);
+  e.memory_fraction = v.number_or("memory_fraction", 1.0, 0.05, 1.0);
+  e.reserved_bytes = v.number_or("reserved_MiB", 0, 0, 1e6) * 1048576.0;
+  return e;
+}
+
+}  // namespace
+
+EngineProfile engine_from_text(const std::string& text, const std::string& source) {
+  return parse(parse_json(text, source), source);
+}
+
+const std::vector<EngineProfile>& builtin_engines() {
+  static const std::vector<EngineProfile> engines = [] {
+    std::vector<EngineProfile> out;
+    for (std::size_t i = 0; i < genz_embedded::engine_files_count; ++i) {
+      const auto& f = genz_embedded::engine_files[i];
+      out.push_back(engine_from_text(f.text, std::string("built-in engine ") + f.name));
+    }
+    return out;
+  }();
+  return engines;
+}
+
+const EngineProfile* find_engine(const std::string& name) {
+  for (const auto& e : builtin_engines())
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::string engine_names() {
+  std::string s;
+  for (const auto& e : builtin_engines()) s += (s.empty() ? "" : ", ") + e.name;
+  return s;
+}
+
+}  // namespace genz

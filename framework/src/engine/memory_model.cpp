@@ -1,0 +1,88 @@
+#include "genz/engine/memory_model.hpp"
+
+#include <cstdio>
+
+#include "genz/host/error.hpp"
+#include "genz/host/plugin_guard.hpp"
+
+namespace genz {
+namespace {
+
+constexpr double kGiB = 1073741824.0;
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / kGiB);
+  return buf;
+}
+
+MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Precision& precision,
+                              const EngineProfile& engine, const Request& r, unsigned s) {
+  const unsigned stages = static_cast<unsigned>(layout.stage_layers.size());
+  ShardRequest q;
+  q.parallel = layout.parallel;
+  q.precision = precision;
+  q.traits = engine.traits;
+  q.layer_begin = layout.stage_layers[s].first;
+  q.layer_end = layout.stage_layers[s].second;
+  q.first_stage = s == 0;
+  q.last_stage = s + 1 == stages;
+  ShardFootprint f;
+  Status st = model.footprint(q, f);
+  if (!st) throw Error("model plugin could not size its weights: " + st.message);
+  MemoryEstimate m;
+  m.stage = s;
+  m.dense_weights = f.dense_weight_bytes;
+  m.expert_weights = f.expert_weight_bytes;
+  m.embedding_weights = f.embedding_bytes;
+  // Beams copy the prompt's cache in eager HF; paged engines share it.
+  const double prompt_rows = engine.beam_copies_prompt ? r.batch * r.beam : r.batch;
+  m.kv_after_prefill = f.kv_bytes_per_token * prompt_rows * r.input;
+  m.kv_after_decode = f.kv_bytes_per_token * (prompt_rows * r.input + r.batch * r.beam * r.output);
+  const double logit_rows = engine.keeps_prompt_logits ? prompt_rows * r.input : r.batch * r.beam;
+  m.logits_kept = q.last_stage ? f.logits_bytes_per_token * logit_rows : 0;
+  m.transient_activations = f.activation_bytes_per_token * prompt_rows * r.input;
+  return m;
+}
+
+}  // namespace
+
+MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const Precision& precision,
+                               const EngineProfile& engine, const HardwareSpec& hw, const Request& r) {
+  MemoryEstimate best;
+  for (unsigned s = 0; s < layout.stage_layers.size(); ++s) {
+    MemoryEstimate m = stage_estimate(model, layout, precision, engine, r, s);
+    if (s == 0 || m.peak() > best.peak()) best = m;
+  }
+  best.capacity = hw.memory_bytes;
+  best.usable = hw.memory_bytes * engine.memory_fraction - engine.reserved_bytes;
+  return best;
+}
+
+MemoryReport to_report(const MemoryEstimate& m, const Request& r) {
+  MemoryReport rep;
+  rep.capacity = m.capacity;
+  rep.input_tokens = r.input;
+  rep.output_tokens = r.output;
+  rep.batch = r.batch;
+  rep.beam = r.beam;
+  rep.fits = m.fits();
+  auto line = [&](const char* name, double a, double b) { rep.lines.push_back({name, a, b}); };
+  line("weights (dense)", m.dense_weights, m.dense_weights);
+  if (m.expert_weights > 0) line("weights (experts)", m.expert_weights, m.expert_weights);
+  line("weights (embedding, lm_head)", m.embedding_weights, m.embedding_weights);
+  line("kv_cache", m.kv_after_prefill, m.kv_after_decode);
+  line("logits kept", m.logits_kept, m.logits_kept);
+  line("total in use", m.after_prefill(), m.after_decode());
+  line("peak transient activations (prefill)", m.transient_activations, 0);
+  line("peak", m.peak(), m.peak());
+  return rep;
+}
+
+std::string describe_overflow(const MemoryEstimate& m, const std::string& hw_name) {
+  return "needs " + gib(m.peak()) + " on its busiest GPU (weights " + gib(m.weights()) + ", KV cache " +
+         gib(m.kv_after_decode) + ", activations and logits " + gib(m.peak() - m.weights() - m.kv_after_decode) +
+         ") but " + hw_name + " offers " + gib(m.usable) + (m.usable < m.capacity ? " of its " + gib(m.capacity) : "");
+}
+
+}  // namespace genz

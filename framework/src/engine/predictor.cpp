@@ -1,0 +1,215 @@
+#include "genz/engine/predictor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "genz/host/error.hpp"
+#include "genz/host/plugin_guard.hpp"
+
+namespace genz {
+namespace {
+
+// Decode steps are tabulated per context up to this many cached tokens; past
+// it (or for one-off predictions with long outputs) they are sampled.
+constexpr double kTableLimit = 1 << 19;
+constexpr double kDirectLimit = 4096;
+constexpr int kSamples = 1024;
+// One-off predictions time every 8th decode step and integrate the linear
+// interpolant in between: a step's time is affine in the context between the
+// kinks of its maxima, so the error stays below 1e-5 (predictor_test).
+constexpr double kStride = 8;
+
+struct StepSum {
+  double latency = 0;
+  GroupSplit split{};
+  double host_bound_steps = 0;
+};
+
+void accumulate(StepSum& s, double value, const StepPoint& p, double weight) {
+  s.latency += weight * value;
+  // When the filled pipeline, not one micro-batch's path, sets the pace,
+  // scale the split so it still adds up to the step time.
+  const double scale = p.latency > 0 ? value / p.latency : 1.0;
+  for (int g = 0; g < kOpGroupCount; ++g) s.split[g] += weight * scale * p.split[g];
+  s.host_bound_steps += weight * (p.host_bound ? 1.0 : 0.0);
+}
+
+}  // namespace
+
+class Predictor::DecodeCurve {
+ public:
+  DecodeCurve(std::unique_ptr<StepModel> model, unsigned micro) : model_(std::move(model)), micro_(micro) {
+    prefix_.push_back({});
+  }
+
+  /// Sum of the steps whose cache holds first, first + 1, ..., first + count - 1 tokens.
+  StepSum sum(double first, double count, bool tables) {
+    StepSum s;
+    if (count <= 0) return s;
+    const double last = first + count;
+    if (tables && last <= kTableLimit) {
+      extend(static_cast<std::size_t>(last));
+      const StepSum& a = prefix_[static_cast<std::size_t>(first)];
+      const StepSum& b = prefix_[static_cast<std::size_t>(last)];
+      s.latency = b.latency - a.latency;
+      for (int g = 0; g < kOpGroupCount; ++g) s.split[g] = b.split[g] - a.split[g];
+      s.host_bound_steps = b.host_bound_steps - a.host_bound_steps;
+      return s;
+    }
+    if (count <= 2 * kStride) {
+      for (double x = first; x < last; x += 1) add(s, x, 1.0);
+      return s;
+    }
+    if (count <= kDirectLimit) {
+      // Each segment [x, next) holds next - x steps: the interpolant's sum
+      // puts weight (n + 1) / 2 on x and (n - 1) / 2 on next.
+      StepPoint here = model_->at(first);
+      for (double x = first; x < last - 1;) {
+        const double next = std::min(x + kStride, last - 1);
+        const double n = next - x;
+        const StepPoint there = model_->at(next);
+        accumulate(s, value(here), here, (n + 1) / 2);
+        accumulate(s, value(there), there, (n - 1) / 2);
+        here = there;
+        x = next;
+      }
+      accumulate(s, value(here), here, 1.0);
+      return s;
+    }
+    // Trapezoid rule over evenly spaced contexts; step time is smooth and
+    // piecewise linear in the context, so the error is far below 0.1 %.
+    const double step = (count - 1) / (kSamples - 1);
+    for (int i = 0; i < kSamples; ++i) {
+      const double w = (i == 0 || i == kSamples - 1) ? 0.5 : 1.0;
+      add(s, std::round(first + i * step), w * count / (kSamples - 1));
+    }
+    return s;
+  }
+
+  StepModel& model() { return *model_; }
+
+ private:
+  double value(const StepPoint& p) const { return std::max(p.latency, micro_ * p.max_stage); }
+  void add(StepSum& s, double context, double weight) {
+    const StepPoint p = model_->at(context);
+    accumulate(s, value(p), p, weight);
+  }
+  void extend(std::size_t upto) {
+    prefix_.reserve(upto + 1);
+    while (prefix_.size() <= upto) {
+      StepSum next = prefix_.back();
+      add(next, static_cast<double>(prefix_.size() - 1), 1.0);
+      prefix_.push_back(next);
+    }
+  }
+
+  std::unique_ptr<StepModel> model_;
+  unsigned micro_;
+  std::vector<StepSum> prefix_;  // prefix_[x]: sum of steps with context < x
+};
+
+Predictor::Predictor(Components c) : c_(std::move(c)), host_(host_costs(*c_.engine, c_.hardware->spec())) {}
+Predictor::~Predictor() = default;
+
+std::unique_ptr<StepModel> Predictor::new_step_model() const {
+  return std::make_unique<StepModel>(*c_.hardware, *c_.comm, *c_.engine, c_.layout, host_, c_.names);
+}
+
+BuildRequest Predictor::build_request(Phase phase, double batch, double tokens, double context) const {
+  BuildRequest b;
+  b.phase = phase;
+  b.batch = batch;
+  b.tokens = tokens;
+  b.context = context;
+  b.parallel = c_.layout.parallel;
+  b.precision = c_.precision;
+  b.traits = c_.engine->traits;
+  return b;
+}
+
+unsigned Predictor::micro_batches(const Request& r) const noexcept {
+  const double pp = c_.layout.parallel.pp;
+  return static_cast<unsigned>(std::max(1.0, std::min(r.batch, pp)));
+}
+
+std::unique_ptr<StepModel> Predictor::step_model(Phase phase, double batch, double tokens) {
+  const BuildRequest req = build_request(phase, batch, tokens, 0);
+  Status st;
+  {
+    PluginCall guard(c_.names.model.c_str());
+    st = c_.model->build(req, scratch_graph_);
+  }
+  if (!st)
+    throw Error("model plugin '" + c_.names.model + "' could not build " +
+                (phase == Phase::prefill ? "the prefill: " : "a decode step: ") + st.message);
+  auto m = new_step_model();
+  m->load(scratch_graph_, phase, 0);
+  return m;
+}
+
+// Only the prefill's result is kept per prompt length: a trace has a few
+// thousand distinct lengths, and its memory must not grow with the trace.
+StepPoint Predictor::prefill_point(double batch, double tokens) {
+  if (prefill_cache_.size() > 65536) prefill_cache_.clear();
+  const auto it = prefill_cache_.find({batch, tokens});
+  if (it != prefill_cache_.end()) return it->second;
+  const StepPoint p = step_model(Phase::prefill, batch, tokens)->at_built();
+  prefill_cache_.emplace(std::make_pair(batch, tokens), p);
+  return p;
+}
+
+Predictor::DecodeCurve& Predictor::decode_curve(double rows, unsigned micro) {
+  auto& slot = decode_cache_[{rows, micro}];
+  if (!slot) slot = std::make_unique<DecodeCurve>(step_model(Phase::decode, rows, 1), micro);
+  return *slot;
+}
+
+Prediction Predictor::predict(const Request& r) {
+  Prediction out;
+  const unsigned m = micro_batches(r);
+  const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
+  const double per_micro = std::ceil(prompt_rows / m);
+  const StepPoint pre = prefill_point(per_micro, r.input);
+  const double pipelined = pre.latency + (m - 1) * pre.max_stage;
+  out.ttft = host_.per_request + pipelined;
+  const double scale = pre.latency > 0 ? pipelined / pre.latency : 1.0;
+  for (int g = 0; g < kOpGroupCount; ++g) out.prefill[g] = pre.split[g] * scale;
+  out.prefill[static_cast<int>(OpGroup::other)] += host_.per_request;
+
+  const double steps = r.output - 1;
+  if (steps >= 1) {
+    const double rows = std::ceil(r.batch * r.beam / m);
+    const StepSum s = decode_curve(rows, m).sum(r.input, steps, tables_);
+    out.tpot = s.latency / steps;
+    for (int g = 0; g < kOpGroupCount; ++g) out.decode[g] = s.split[g] / steps;
+    out.host_bound_share = s.host_bound_steps / steps;
+    out.decode_throughput = out.tpot > 0 ? r.batch / out.tpot : 0;
+  }
+  out.e2e = out.ttft + steps * out.tpot;
+  out.prefill_throughput = out.ttft > 0 ? r.batch * r.input / out.ttft : 0;
+  return out;
+}
+
+std::vector<OpLine> Predictor::prefill_breakdown(const Request& r) {
+  const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
+  return step_model(Phase::prefill, std::ceil(prompt_rows / micro_batches(r)), r.input)->breakdown(0);
+}
+
+std::vector<OpLine> Predictor::decode_breakdown(const Request& r, double context) {
+  const unsigned m = micro_batches(r);
+  return decode_curve(std::ceil(r.batch * r.beam / m), m).model().breakdown(context);
+}
+
+void check_request(const Request& r, const ModelInfo& info) {
+  auto whole = [](double v) { return std::isfinite(v) && v == std::floor(v); };
+  if (!whole(r.input) || r.input < 1) throw InputError("input tokens must be a whole number >= 1");
+  if (!whole(r.output) || r.output < 1) throw InputError("output tokens must be a whole number >= 1");
+  if (!whole(r.batch) || r.batch < 1) throw InputError("batch size must be a whole number >= 1");
+  if (!whole(r.beam) || r.beam < 1) throw InputError("beam width must be a whole number >= 1");
+  const double limit = 1e9;  // beyond this counts no longer fit a double's exact integers in products
+  if (r.input > limit || r.output > limit || r.batch * r.beam > limit)
+    throw InputError("request too large: tokens and batch * beam must each be at most 1e9");
+  (void)info;
+}
+
+}  // namespace genz

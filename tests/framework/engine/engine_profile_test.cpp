@@ -1,0 +1,41 @@
+#include "genz/engine/engine_profile.hpp"
+
+#include <gtest/gtest.h>
+
+#include "genz/host/error.hpp"
+
+namespace genz {
+namespace {
+
+TEST(EngineProfile, BuiltInProfiles) {
+  EXPECT_EQ(engine_names(), "hf, ideal, trtllm, vllm");
+  const EngineProfile* hf = find_engine("hf");
+  ASSERT_NE(hf, nullptr);
+  EXPECT_FALSE(hf->traits.fused_qkv);
+  EXPECT_TRUE(hf->traits.all_prompt_logits);
+  EXPECT_FALSE(hf->attention_split_kv);
+  EXPECT_TRUE(hf->keeps_prompt_logits);
+  EXPECT_EQ(hf->elementwise[static_cast<int>(EwKind::rmsnorm)].kernels, 8);
+  EXPECT_EQ(hf->elementwise[static_cast<int>(EwKind::rmsnorm)].traffic, 18);
+  const EngineProfile* vllm = find_engine("vllm");
+  ASSERT_NE(vllm, nullptr);
+  EXPECT_TRUE(vllm->cuda_graphs);
+  EXPECT_FALSE(vllm->beam_copies_prompt);
+  EXPECT_EQ(find_engine("tgi"), nullptr);
+}
+
+TEST(EngineProfile, FileErrorsNameTheKey) {
+  try {
+    engine_from_text(R"({"name": "x", "elementwise": {"rmsnorms": {"kernels": 1}}})", "e.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("e.json: key \"elementwise/rmsnorms\": expected one of embedding, rmsnorm"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(engine_from_text(R"({"name": "x", "kv_strategy": "paged"})", "e.json"), InputError);
+  EXPECT_THROW(engine_from_text(R"({"description": "no name"})", "e.json"), InputError);
+}
+
+}  // namespace
+}  // namespace genz
