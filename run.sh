@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(g++ cmake make libboost-dev libboost-program-options-dev libboost-filesystem-dev
-                nlohmann-json3-dev libspdlog-dev libgtest-dev libbenchmark-dev)
-TEST_PACKAGES=(chromium)  # renders the HTML report in the tests
+                nlohmann-json3-dev libspdlog-dev libgtest-dev libbenchmark-dev
+                python3 python3-dev pybind11-dev)  # the Python module
+TEST_PACKAGES=(chromium                                         # renders the HTML report in the tests
+               python3-pytest python3-pandas python3-matplotlib)  # the Python module's tests and example
 
 install_missing() {
   local missing=()
@@ -25,7 +27,8 @@ install_missing() {
 }
 
 build() {
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # Debian's interpreter, for which python3-pytest and the others are installed.
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
   cmake --build build -j"$(nproc)"
 }
 

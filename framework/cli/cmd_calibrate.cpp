@@ -19,9 +19,9 @@
 #include "genz/calibration/calibration.hpp"
 #include "genz/host/error.hpp"
 #include "genz/io/output_dir.hpp"
+#include "genz/io/text_file.hpp"
 #include "genz/sdk/hardware_json.hpp"
 #include "genz/sdk/version.hpp"
-#include "genz/io/text_file.hpp"
 #include "session.hpp"
 
 namespace genz::cli {

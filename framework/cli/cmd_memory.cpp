@@ -9,9 +9,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "genz/io/csv_reader.hpp"
-#include "genz/host/error.hpp"
 #include "genz/calibration/memory_check.hpp"
+#include "genz/host/error.hpp"
+#include "genz/io/csv_reader.hpp"
 #include "session.hpp"
 #include "text_output.hpp"
 

@@ -14,8 +14,8 @@
 #include "genz/host/error.hpp"
 #include "genz/io/output_dir.hpp"
 #include "genz/io/report_run.hpp"
-#include "genz/sdk/version.hpp"
 #include "genz/io/trace_reader.hpp"
+#include "genz/sdk/version.hpp"
 #include "run_info.hpp"
 #include "session.hpp"
 #include "text_output.hpp"
@@ -55,6 +55,20 @@ RequestRecord make_record(std::uint64_t index, std::string id, const Request& r,
   return rec;
 }
 
+// The --json document of one request, from an opened session.
+std::string single_json(const Session& s, const Options& o, const Request& r, const Prediction& p, double secs) {
+  ReportRun run(*s.registry, {{"json", R"({"file": "stdout.json"})"}});
+  MemorySink sink;
+  run.begin(run_info(s, o, ""), sink);
+  run.add(make_record(0, "0", r, p, secs));
+  RunSummary summary;
+  summary.requests = 1;
+  summary.memory = to_report(s.memory, r);
+  summary.notes = s.notes;
+  run.end(summary);
+  return sink.text();
+}
+
 int run_single(const Options& o) {
   const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
   check_request(r, ModelInfo{});
@@ -66,16 +80,7 @@ int run_single(const Options& o) {
   const Prediction p = s.predictor->predict(r);
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   if (o.json) {
-    ReportRun run(*s.registry, {{"json", R"({"file": "stdout.json"})"}});
-    MemorySink sink;
-    run.begin(run_info(s, o, ""), sink);
-    run.add(make_record(0, "0", r, p, secs));
-    RunSummary summary;
-    summary.requests = 1;
-    summary.memory = to_report(s.memory, r);
-    summary.notes = s.notes;
-    run.end(summary);
-    std::cout << sink.text();
+    std::cout << single_json(s, o, r, p, secs);
     return 0;
   }
   std::cout << s.model->info().name << " on " << s.hardware->spec().name << " (" << describe(s.layout) << "), engine "
@@ -158,26 +163,35 @@ class Progress {
   bool on_;
 };
 
-int run_trace(const Options& o) {
+// Predicts every request of the trace; writes the chosen reports into the
+// output directory (none: no directory is touched) and, with json_out, the
+// --json document there.
+// print_summary: the CLI's accuracy table on stderr (a library caller reads
+// the accuracy from the document instead).
+void trace_run(const Options& o, std::shared_ptr<const PluginRegistry> registry, std::string* json_out,
+               bool print_summary) {
   const bool summary_dir = !o.summary_dir.empty();
   const std::string trace = summary_dir ? (fs::path(o.summary_dir) / "chat.csv").string() : o.trace;
   const fs::path out_dir = summary_dir ? fs::path(o.summary_dir) : fs::path(o.out_dir.empty() ? "genz-out" : o.out_dir);
   const auto wall0 = Clock::now();
   const TraceScan scan = scan_trace(trace);
-  auto session = open_session(o, scan.largest);
+  auto session = open_session(std::move(registry), o, scan.largest);
   Session& s = *session;
   check_context(o, scan.largest, s.model->info());
   log_notes(s);
   s.predictor->enable_tables(true);
 
   ReportRun reports(*s.registry, chosen_reports(o, summary_dir));
-  OutputDirectory sink(out_dir, {fs::path(trace)});
+  std::optional<OutputDirectory> files;
+  MemorySink no_files;
+  if (!reports.empty()) files.emplace(out_dir, std::vector<fs::path>{fs::path(trace)});
+  OutputSink& sink = files ? static_cast<OutputSink&>(*files) : no_files;
   const RunInfo info = run_info(s, o, trace, scan.measured);
   reports.begin(info, sink);
   // --json: the json reporter's document on stdout as well (kept in memory).
   std::optional<ReportRun> to_stdout;
   MemorySink stdout_sink;
-  if (o.json) {
+  if (json_out != nullptr) {
     to_stdout.emplace(*s.registry,
                       std::vector<std::pair<std::string, std::string>>{{"json", R"({"file": "stdout.json"})"}});
     to_stdout->begin(info, stdout_sink);
@@ -219,19 +233,43 @@ int run_trace(const Options& o) {
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
   reports.end(summary);
   if (to_stdout) to_stdout->end(summary);
-  const auto written = sink.commit();
-  if (to_stdout) std::cout << stdout_sink.text();
+  const auto written = files ? files->commit() : std::vector<fs::path>{};
+  if (to_stdout) *json_out = stdout_sink.text();
   spdlog::info("{} requests predicted in {:.3f} s", summary.requests, summary.wall_seconds);
   if (!inconsistency_warning.empty()) spdlog::warn("{}", inconsistency_warning);
-  if (!summary.accuracy.empty()) {
+  if (print_summary && !summary.accuracy.empty()) {
     std::cerr << "accuracy against the measurements in " << trace << ":\n";
     print_accuracy(std::cerr, summary.accuracy);
   }
   for (const auto& f : written) spdlog::info("wrote {}", f.string());
+}
+
+int run_trace(const Options& o) {
+  auto registry = std::make_shared<PluginRegistry>();
+  load_plugins(*registry, o);
+  std::string json;
+  trace_run(o, registry, o.json ? &json : nullptr, true);
+  std::cout << json;
   return 0;
 }
 
 }  // namespace
+
+std::string predict_json(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
+  const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
+  check_request(r, ModelInfo{});
+  auto session = open_session(std::move(registry), o, r);
+  check_context(o, r, session->model->info());
+  const auto t0 = Clock::now();
+  const Prediction p = session->predictor->predict(r);
+  return single_json(*session, o, r, p, std::chrono::duration<double>(Clock::now() - t0).count());
+}
+
+std::string trace_json(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
+  std::string json;
+  trace_run(o, std::move(registry), &json, false);
+  return json;
+}
 
 int run_predict(const Options& o) {
   if (!o.trace.empty() || !o.summary_dir.empty()) return run_trace(o);

@@ -19,9 +19,9 @@
 #include "commands.hpp"
 #include "genz/host/error.hpp"
 #include "genz/io/output_dir.hpp"
+#include "genz/sdk/text_format.hpp"
 #include "session.hpp"
 #include "sweep.hpp"
-#include "genz/sdk/text_format.hpp"
 
 namespace genz::cli {
 namespace {
@@ -122,13 +122,13 @@ nlohmann::ordered_json json_row(const SweepRow& r) {
 
 // One element of the top-level array, as an indented dump of the whole array
 // would print it (two more spaces on every line).
-void print_json_element(std::size_t i, const SweepRow& r) {
-  std::cout << (i == 0 ? "[\n" : ",\n");
+void print_json_element(std::ostream& out, std::size_t i, const SweepRow& r) {
+  out << (i == 0 ? "[\n" : ",\n");
   const std::string text = json_row(r).dump(2);
   std::size_t begin = 0;
   while (begin < text.size()) {
     const std::size_t end = text.find('\n', begin);
-    std::cout << "  " << text.substr(begin, end == std::string::npos ? std::string::npos : end - begin + 1);
+    out << "  " << text.substr(begin, end == std::string::npos ? std::string::npos : end - begin + 1);
     begin = end == std::string::npos ? text.size() : end + 1;
   }
 }
@@ -201,7 +201,7 @@ int run_sweep(const Options& o) {
     ok += r.ok ? 1 : 0;
     if (dir && !dir->write(csv, csv_row(i, r))) throw Error("cannot write " + file.string() + ": " + dir->last_error());
     if (o.json)
-      print_json_element(i, r);
+      print_json_element(std::cout, i, r);
     else
       print_table_row(r);
   });
@@ -217,6 +217,20 @@ int run_sweep(const Options& o) {
     return 1;
   }
   return 0;
+}
+
+std::string sweep_json(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
+  const std::vector<SweepAxis> axes = parse_sweep_axes(o.args);
+  check_axes_against_flags(axes, o);
+  check_names(axes, *registry);
+  std::ostringstream out;
+  std::size_t n = 0;
+  for_each_sweep_row(registry, o, axes, [&](std::size_t i, const SweepRow& r) {
+    print_json_element(out, i, r);
+    ++n;
+  });
+  out << (n == 0 ? "[]\n" : "\n]\n");
+  return out.str();
 }
 
 }  // namespace genz::cli

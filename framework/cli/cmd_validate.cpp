@@ -13,9 +13,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "genz/calibration/validation.hpp"
 #include "genz/host/error.hpp"
 #include "session.hpp"
-#include "genz/calibration/validation.hpp"
 
 namespace genz::cli {
 

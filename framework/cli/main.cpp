@@ -5,8 +5,8 @@
 
 #include "commands.hpp"
 #include "genz/host/error.hpp"
-#include "genz/io/output_dir.hpp"
 #include "genz/host/plugin_guard.hpp"
+#include "genz/io/output_dir.hpp"
 #include "genz/sdk/abi.h"
 #include "genz/sdk/printable.hpp"
 #include "genz/sdk/version.hpp"

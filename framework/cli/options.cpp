@@ -230,6 +230,13 @@ void check(const Options& o) {
 
 }  // namespace
 
+std::vector<std::string> option_names() {
+  std::vector<std::string> names;
+  const po::options_description all = describe_options();  // kept alive while iterated
+  for (const auto& opt : all.options()) names.push_back(opt->long_name());
+  return names;
+}
+
 std::vector<std::filesystem::path> input_paths(const Options& o) {
   std::vector<std::filesystem::path> files;
   for (const auto& t : o.traces) {

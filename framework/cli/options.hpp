@@ -56,6 +56,10 @@ struct Options {
 /// Parses argv; throws InputError naming the flag at fault.
 Options parse_options(int argc, const char* const* argv);
 
+/// The long name of every option, for callers that build arguments (the
+/// Python module maps its keyword arguments onto them).
+std::vector<std::string> option_names();
+
 /// Every file the options name as something to read (traces without their
 /// @layout, tables, descriptions, measurements): an output may never be one.
 std::vector<std::filesystem::path> input_paths(const Options& o);

@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <vector>
 
+#include "genz/engine/layout_search.hpp"
 #include "genz/host/error.hpp"
 #include "genz/host/hardware_check.hpp"
-#include "genz/engine/layout_search.hpp"
-#include "genz/sdk/hardware_json.hpp"
 #include "genz/host/search_path.hpp"
 #include "genz/io/text_file.hpp"
+#include "genz/sdk/hardware_json.hpp"
 
 namespace genz::cli {
 namespace {
@@ -49,8 +49,7 @@ Handle<Hardware> open_hardware(Session& s, const Options& o) {
     const std::string text = read_text_file(o.hw_file, "--hw-file");
     const std::string stem = std::filesystem::path(o.hw_file).stem().string();
     HardwareSpec spec = hardware_from_text(text, o.hw_file, stem);
-    return Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec), hardware_options(config)),
-                                   stem);
+    return Handle<Hardware>::local(std::make_unique<RooflineHardware>(std::move(spec), hardware_options(config)), stem);
   }
   std::string name = o.hw;
   if (!o.system.empty()) name = hardware_for_system(o.system);

@@ -10,11 +10,11 @@
 #include "genz/engine/cluster.hpp"
 #include "genz/engine/composition.hpp"
 #include "genz/engine/engine_profile.hpp"
-#include "genz/host/handle.hpp"
 #include "genz/engine/layout.hpp"
 #include "genz/engine/memory_model.hpp"
-#include "genz/host/plugin_registry.hpp"
 #include "genz/engine/predictor.hpp"
+#include "genz/host/handle.hpp"
+#include "genz/host/plugin_registry.hpp"
 #include "options.hpp"
 
 namespace genz::cli {

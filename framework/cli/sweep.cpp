@@ -1,7 +1,7 @@
 #include "sweep.hpp"
 
-#include "genz/host/error.hpp"
 #include "genz/engine/memory_model.hpp"
+#include "genz/host/error.hpp"
 #include "session.hpp"
 
 namespace genz::cli {

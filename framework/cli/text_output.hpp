@@ -7,8 +7,8 @@
 
 #include "genz/engine/memory_model.hpp"
 #include "genz/engine/predictor.hpp"
-#include "genz/sdk/report.hpp"
 #include "genz/engine/step_model.hpp"
+#include "genz/sdk/report.hpp"
 
 namespace genz::cli {
 

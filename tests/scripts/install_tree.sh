@@ -17,4 +17,13 @@ cmake -S "$SRC/sdk/examples/hardware_example" -B "$TMP/example" -G "$GENERATOR" 
 cmake --build "$TMP/example" >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; fail "build against the install tree"; }
 out=$("$TMP/prefix/bin/genz" --plugin-path "$TMP/example" --hw example_gpu --model llama2_7b -q)
 expect_in "$out" "TTFT"
+# The Python module, installed in the interpreter's site-packages layout under
+# the prefix, finds the installed plugins beside it.
+PYTHON=${4:-}
+if [ -n "$PYTHON" ]; then
+  site=$(ls -d "$TMP"/prefix/lib/python3*/site-packages 2>/dev/null | head -1)
+  [ -n "$site" ] && [ -f "$site/genz/__init__.py" ] || fail "the Python module is not in the install tree"
+  py=$(cd "$TMP" && PYTHONPATH="$site" "$PYTHON" -c 'import genz; print(genz.predict(model="llama2_7b", hw="h100").ttft > 0, [p["path"] for p in genz.plugins() if p.get("name") == "nvidia"][0])')
+  expect_in "$py" "True $TMP/prefix/lib/genz/plugins/nvidia.so"
+fi
 echo "install tree works"
