@@ -155,6 +155,9 @@ check "make-trace: --requests -1" fail make-trace --requests -1 --out "$OUT/t.cs
 check "hardware: --hw-file /dev/zero" fail --hw-file /dev/zero
 check "model config: --model-config /dev/zero" fail --model-config /dev/zero
 check "engine: --engine-file /dev/zero" fail --engine-file /dev/zero
+mkfifo "$TMP/hwfifo"
+check "hardware: --hw-file a FIFO nobody writes to (read as empty, no hang)" fail --hw-file "$TMP/hwfifo"
+check "cluster: --cluster a FIFO nobody writes to" fail --cluster "$TMP/hwfifo"
 check "model config: 2097152 shared experts" fail --model-config "$(hw shared.json '{"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 7168, "num_hidden_layers": 61, "num_attention_heads": 128, "num_key_value_heads": 128, "intermediate_size": 18432, "moe_intermediate_size": 2048, "n_routed_experts": 256, "n_shared_experts": 2097152, "num_experts_per_tok": 8, "first_k_dense_replace": 3, "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "vocab_size": 129280}')"
 
 # --- nonsense numbers ----------------------------------------------------------------
