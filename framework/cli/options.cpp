@@ -43,6 +43,9 @@ po::options_description describe_options() {
       "comm_backend", po::value<std::string>(), "alias of --comm")(
       "engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")(
       "engine-file", po::value<std::string>(), "engine profile JSON")(
+      "gpu-mem-util", po::value<double>(),
+      "fraction of GPU memory the engine may use (default: the engine's, e.g. vLLM 0.9, llama.cpp 1.0)")(
+      "ctx-size", po::value<double>(), "tokens of KV cache allocated per sequence at load (llama.cpp's -c)")(
       "cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")(
       "nodes", po::value<std::string>(), "number of nodes (1..100000)")(
       "gpus-per-node", po::value<std::string>(), "GPUs per node (1..1024)")("inter-node-bw", po::value<double>(),
@@ -51,10 +54,12 @@ po::options_description describe_options() {
 
   po::options_description par("Parallelism and precision");
   par.add_options()("tp", po::value<std::string>(), "tensor parallel degree (1..1024)")(
-      "tp_nodes", po::value<std::string>(), "alias of --tp")("pp", po::value<std::string>(),
-                                                             "pipeline parallel degree (1..1024)")(
-      "pp_nodes", po::value<std::string>(), "alias of --pp")("ep", po::value<std::string>(),
-                                                             "expert parallel degree (MoE, 1..1024)")(
+      "tp_nodes", po::value<std::string>(), "alias of --tp")(
+      "pp", po::value<std::string>(), "pipeline parallel degree (1..1024)")("pp_nodes", po::value<std::string>(),
+                                                                            "alias of --pp")(
+      "pp-layers", po::value<std::string>(),
+      "layers per pipeline stage, e.g. 4,4,3 (default: every stage fits, the slowest as fast as possible)")(
+      "ep", po::value<std::string>(), "expert parallel degree (MoE, 1..1024)")(
       "dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")(
       "quantization", po::value<std::string>(), "alias of --dtype")("act-dtype", po::value<std::string>(),
                                                                     "activations (default: from --dtype)")(
@@ -156,6 +161,8 @@ void fill(Options& o, const po::variables_map& vm) {
   if (auto c = pick<std::string>(vm, "comm", "comm_backend")) o.comm = *c;
   str("engine", o.engine);
   str("engine-file", o.engine_file);
+  if (vm.count("gpu-mem-util")) o.gpu_mem_util = vm["gpu-mem-util"].as<double>();
+  if (vm.count("ctx-size")) o.ctx_size = vm["ctx-size"].as<double>();
   str("cluster", o.cluster);
   o.nodes = count_flag(vm, "nodes", nullptr, kMaxNodes);
   o.gpus_per_node = count_flag(vm, "gpus-per-node", nullptr, kMaxGpusPerNode);
@@ -164,6 +171,12 @@ void fill(Options& o, const po::variables_map& vm) {
   o.tp = count_flag(vm, "tp", "tp_nodes", kMaxDegree);
   o.pp = count_flag(vm, "pp", "pp_nodes", kMaxDegree);
   o.ep = count_flag(vm, "ep", nullptr, kMaxDegree);
+  if (vm.count("pp-layers")) {
+    for (const auto& item : split_list(vm["pp-layers"].as<std::string>()))
+      o.pp_layers.push_back(static_cast<unsigned>(whole_number("pp-layers", item, 0, 65535)));
+    if (o.pp_layers.empty()) throw InputError("--pp-layers: expected layer counts such as 4,4,3, found none");
+    if (!o.pp) o.pp = static_cast<unsigned>(o.pp_layers.size());  // the list says how many stages
+  }
   if (auto d = pick<std::string>(vm, "dtype", "quantization")) o.dtype = *d;
   str("act-dtype", o.act_dtype);
   str("kv-dtype", o.kv_dtype);
@@ -226,6 +239,8 @@ void check(const Options& o) {
   check_range("system_eff", o.system_eff, 0.01, 1.0, "");
   check_range("inter-node-bw", o.inter_node_gbps, 1e-3, 1e5, " Gb/s");
   check_range("inter-node-latency", o.inter_node_latency_us, 0.0, 1e5, " microseconds");
+  check_range("gpu-mem-util", o.gpu_mem_util, 0.05, 1.0, "");
+  check_range("ctx-size", o.ctx_size, 1.0, 1e8, " tokens");
 }
 
 }  // namespace

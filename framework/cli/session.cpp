@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "genz/engine/layout_search.hpp"
+#include "genz/engine/stage_split.hpp"
 #include "genz/host/error.hpp"
 #include "genz/host/hardware_check.hpp"
 #include "genz/host/search_path.hpp"
@@ -133,12 +134,23 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
   return registry.create<Model>(PluginKind::model, o.model.empty() ? "llama2_7b" : o.model);
 }
 
-EngineProfile open_engine(const Options& o) {
+namespace {
+
+EngineProfile engine_by_name(const Options& o) {
   if (!o.engine_file.empty()) return engine_from_text(read_text_file(o.engine_file, "--engine-file"), o.engine_file);
   const std::string name = o.engine.empty() ? "vllm" : o.engine;
   if (const EngineProfile* e = find_engine(name)) return *e;
   throw InputError("--engine: unknown engine '" + name + "'; built-in engines: " + engine_names() +
                    " (or --engine-file)");
+}
+
+}  // namespace
+
+EngineProfile open_engine(const Options& o) {
+  EngineProfile e = engine_by_name(o);
+  if (o.gpu_mem_util) e.memory_fraction = *o.gpu_mem_util;
+  if (o.ctx_size) e.kv_context_tokens = *o.ctx_size;
+  return e;
 }
 
 namespace {
@@ -277,6 +289,10 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
       world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
   s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra, inter,
                          s.model->info().layers);
+  if (!o.pp_layers.empty())
+    set_stage_layers(s.layout, o.pp_layers, s.model->info().layers);
+  else if (auto split = balanced_stage_split(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest))
+    set_stage_layers(s.layout, *split, s.model->info().layers, "the balanced split");
   s.memory = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
   if (!s.memory.fits()) {
     std::string msg = "the layout " + describe_parallel(p) + " does not fit: " + s.model->info().name + " " +

@@ -107,6 +107,9 @@ void print_memory(std::ostream& os, const MemoryReport& m) {
     os << "  " << pad(l.component, 40, true) << pad(fmt("%.2f", l.after_prefill / 1048576.0), 15)
        << pad(fmt("%.2f", l.after_decode / 1048576.0), 15) << "\n";
   os << "  capacity " << fmt("%.0f MiB", m.capacity / 1048576.0) << (m.fits ? ": fits\n" : ": DOES NOT FIT\n");
+  if (m.usable > 0 && m.usable < m.capacity)
+    os << "  the engine may use " << fmt("%.0f MiB", m.usable / 1048576.0)
+       << " of it (memory fraction minus the runtime reserve; --gpu-mem-util to change)\n";
 }
 
 void print_accuracy(std::ostream& os, const std::vector<MetricAccuracy>& acc) {

@@ -160,6 +160,14 @@ check "hardware: --hw-file a FIFO nobody writes to (read as empty, no hang)" fai
 check "cluster: --cluster a FIFO nobody writes to" fail --cluster "$TMP/hwfifo"
 check "model config: 2097152 shared experts" fail --model-config "$(hw shared.json '{"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 7168, "num_hidden_layers": 61, "num_attention_heads": 128, "num_key_value_heads": 128, "intermediate_size": 18432, "moe_intermediate_size": 2048, "n_routed_experts": 256, "n_shared_experts": 2097152, "num_experts_per_tok": 8, "first_k_dense_replace": 3, "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "vocab_size": 129280}')"
 
+# --- pipeline splits and engine memory ---------------------------------------------------
+check "flag: --pp-layers that do not add up to the model's layers" fail --model llama2_7b --hw h100 --pp-layers 10,10,10
+check "flag: --pp-layers with an empty stage" fail --model llama2_7b --hw h100 --pp-layers 16,16,0
+check "flag: --pp-layers with fewer counts than --pp" fail --model llama2_7b --hw h100 --pp 4 --pp-layers 16,16
+check "flag: --pp-layers not a list of numbers" fail --model llama2_7b --hw h100 --pp-layers 16,x
+check "flag: --gpu-mem-util 1.5" fail --gpu-mem-util 1.5
+check "flag: --ctx-size 0" fail --ctx-size 0
+
 # --- nonsense numbers ----------------------------------------------------------------
 check "flag: --system_eff nan" fail --system_eff nan
 check "flag: --system_eff 5e-324" fail --system_eff 5e-324

@@ -116,6 +116,11 @@ std::string describe(const Layout& l) {
     s += ", EP " + std::to_string(l.parallel.ep) + (l.parallel.ep_shares_tp() ? " (sharing the TP GPUs)" : "");
   s += " on " + std::to_string(l.world()) + " GPU" + (l.world() > 1 ? "s" : "");
   if (l.nodes > 1) s += " (" + std::to_string(l.nodes) + " nodes x " + std::to_string(l.gpus_per_node) + ")";
+  if (l.stage_layers.size() > 1) {
+    std::string split;
+    for (const auto& [b, e] : l.stage_layers) split += (split.empty() ? "" : "+") + std::to_string(e - b);
+    s += ", layers " + split;
+  }
   return s;
 }
 

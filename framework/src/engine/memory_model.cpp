@@ -39,6 +39,11 @@ MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Pr
   const double prompt_rows = engine.beam_copies_prompt ? r.batch * r.beam : r.batch;
   m.kv_after_prefill = f.kv_bytes_per_token * prompt_rows * r.input;
   m.kv_after_decode = f.kv_bytes_per_token * (prompt_rows * r.input + r.batch * r.beam * r.output);
+  // An engine that allocates the whole context's cache at load holds it from
+  // the start (llama.cpp: -c tokens per sequence).
+  const double preallocated = f.kv_bytes_per_token * r.batch * r.beam * engine.kv_context_tokens;
+  m.kv_after_prefill = std::max(m.kv_after_prefill, preallocated);
+  m.kv_after_decode = std::max(m.kv_after_decode, preallocated);
   const double logit_rows = engine.keeps_prompt_logits ? prompt_rows * r.input : r.batch * r.beam;
   m.logits_kept = q.last_stage ? f.logits_bytes_per_token * logit_rows : 0;
   m.transient_activations = f.activation_bytes_per_token * prompt_rows * r.input;
@@ -62,6 +67,7 @@ MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const P
 MemoryReport to_report(const MemoryEstimate& m, const Request& r) {
   MemoryReport rep;
   rep.capacity = m.capacity;
+  rep.usable = m.usable;
   rep.input_tokens = r.input;
   rep.output_tokens = r.output;
   rep.batch = r.batch;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "genz/host/error.hpp"
 #include "genz/engine/lowering.hpp"
+#include "genz/host/error.hpp"
 #include "genz/host/plugin_guard.hpp"
 
 namespace genz {

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "genz/engine/engine_profile.hpp"
-#include "genz/host/handle.hpp"
 #include "genz/engine/layout.hpp"
-#include "genz/host/plugin_registry.hpp"
 #include "genz/engine/predictor.hpp"
+#include "genz/host/handle.hpp"
+#include "genz/host/plugin_registry.hpp"
 
 namespace genz {
 

@@ -40,6 +40,7 @@ struct EngineProfile {
   bool beam_copies_prompt = true;     // beams hold their own prompt KV
   double memory_fraction = 1.0;       // of GPU memory the engine may use
   double reserved_bytes = 0;          // CUDA context and workspace
+  double kv_context_tokens = 0;  // > 0: KV cache allocated at load for this many tokens per sequence (llama.cpp -c)
 };
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.

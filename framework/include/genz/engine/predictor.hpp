@@ -16,11 +16,11 @@
 
 #include "genz/engine/engine_profile.hpp"
 #include "genz/engine/layout.hpp"
+#include "genz/engine/step_model.hpp"
 #include "genz/sdk/comm.hpp"
 #include "genz/sdk/hardware.hpp"
 #include "genz/sdk/model.hpp"
 #include "genz/sdk/report.hpp"
-#include "genz/engine/step_model.hpp"
 
 namespace genz {
 

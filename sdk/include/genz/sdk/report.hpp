@@ -67,6 +67,7 @@ struct MemoryLine {
 struct MemoryReport {
   std::vector<MemoryLine> lines;
   double capacity = 0;  // bytes per GPU
+  double usable = 0;    // what the engine may use of it: fraction minus runtime reserve
   double input_tokens = 0, output_tokens = 0, batch = 1, beam = 1;
   bool fits = true;
 };

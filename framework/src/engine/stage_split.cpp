@@ -1,0 +1,135 @@
+#include "genz/engine/stage_split.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "genz/host/error.hpp"
+
+namespace genz {
+namespace {
+
+// What one stage costs, in bytes: memory held, and bytes read per decode step.
+struct Cost {
+  double memory = 0, time = 0;
+};
+
+ShardFootprint footprint_of(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
+                            unsigned begin, unsigned end, bool first, bool last) {
+  ShardRequest q;
+  q.parallel = l.parallel;
+  q.precision = p;
+  q.traits = e.traits;
+  q.layer_begin = begin;
+  q.layer_end = end;
+  q.first_stage = first;
+  q.last_stage = last;
+  ShardFootprint f;
+  if (Status st = model.footprint(q, f); !st) throw Error("model plugin could not size its weights: " + st.message);
+  return f;
+}
+
+// Per-layer costs, and what the first and last stages add (embedding, LM
+// head, logits), all for the request `r`.
+struct StageCosts {
+  std::vector<Cost> layer;
+  Cost first, last, every;  // every: activations, held once per stage
+};
+
+StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
+                       const Request& r) {
+  const ModelInfo& info = model.info();
+  const unsigned n = info.layers;
+  const double tokens = r.batch * r.beam * (r.input + r.output);
+  // Routed experts held are all read only when tokens touch every expert;
+  // per decode step a layer reads its active share.
+  const double active = info.experts > 0 ? std::min(1.0, r.batch * r.beam * info.experts_active / info.experts) : 1.0;
+  StageCosts c;
+  for (unsigned i = 0; i < n; ++i) {
+    const ShardFootprint f = footprint_of(model, l, p, e, i, i + 1, false, false);
+    c.layer.push_back({f.dense_weight_bytes + f.expert_weight_bytes + f.kv_bytes_per_token * tokens,
+                       f.dense_weight_bytes + f.expert_weight_bytes * active + f.kv_bytes_per_token * tokens});
+  }
+  const ShardFootprint mid = footprint_of(model, l, p, e, 0, 1, false, false);
+  const ShardFootprint first = footprint_of(model, l, p, e, 0, 1, true, false);
+  const ShardFootprint last = footprint_of(model, l, p, e, n - 1, n, false, true);
+  const double prompt = r.batch * r.beam * r.input;
+  c.first.memory = first.embedding_bytes - mid.embedding_bytes;
+  c.last.memory = last.embedding_bytes - mid.embedding_bytes + last.logits_bytes_per_token * r.batch * r.beam;
+  c.last.time = last.embedding_bytes - mid.embedding_bytes;  // the LM head's weights, read every step
+  c.every.memory = mid.activation_bytes_per_token * prompt;
+  return c;
+}
+
+// Greedy left to right: each stage takes layers while it stays within both
+// caps and leaves at least one layer per later stage; the last takes the rest.
+std::optional<std::vector<unsigned>> fill(const StageCosts& c, unsigned stages, double memory_cap, double time_cap) {
+  const unsigned n = static_cast<unsigned>(c.layer.size());
+  std::vector<unsigned> counts;
+  unsigned next = 0;
+  for (unsigned s = 0; s < stages; ++s) {
+    const bool first = s == 0, last = s + 1 == stages;
+    Cost sum{c.every.memory + (first ? c.first.memory : 0) + (last ? c.last.memory : 0),
+             (first ? c.first.time : 0) + (last ? c.last.time : 0)};
+    unsigned take = 0;
+    const unsigned most = last ? n - next : n - next - (stages - s - 1);
+    while (take < most) {
+      const Cost& add = c.layer[next + take];
+      if (!last && (sum.memory + add.memory > memory_cap || sum.time + add.time > time_cap)) break;
+      sum.memory += add.memory;
+      sum.time += add.time;
+      ++take;
+    }
+    if (take == 0 || sum.memory > memory_cap || sum.time > time_cap) return std::nullopt;
+    counts.push_back(take);
+    next += take;
+  }
+  return counts;
+}
+
+}  // namespace
+
+void set_stage_layers(Layout& l, const std::vector<unsigned>& counts, unsigned num_layers, const std::string& flag) {
+  if (counts.size() != l.parallel.pp)
+    throw InputError(flag + ": expected " + std::to_string(l.parallel.pp) +
+                     " layer counts (one per pipeline stage), found " + std::to_string(counts.size()));
+  const unsigned long long sum = std::accumulate(counts.begin(), counts.end(), 0ull);
+  if (std::find(counts.begin(), counts.end(), 0u) != counts.end())
+    throw InputError(flag + ": every stage needs at least one layer, found a 0");
+  if (sum != num_layers)
+    throw InputError(flag + ": the counts add up to " + std::to_string(sum) + " layers, the model has " +
+                     std::to_string(num_layers));
+  l.stage_layers.clear();
+  unsigned begin = 0;
+  for (unsigned n : counts) {
+    l.stage_layers.emplace_back(begin, begin + n);
+    begin += n;
+  }
+}
+
+std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, const Layout& l,
+                                                          const Precision& precision, const EngineProfile& engine,
+                                                          const HardwareSpec& hw, const Request& r) {
+  const unsigned stages = l.parallel.pp, n = model.info().layers;
+  if (stages <= 1 || n < stages) return std::nullopt;
+  const StageCosts c = stage_costs(model, l, precision, engine, r);
+  const double memory_cap = hw.memory_bytes * engine.memory_fraction - engine.reserved_bytes;
+  double total = c.first.time + c.last.time;
+  for (const auto& x : c.layer) total += x.time;
+  auto best = fill(c, stages, memory_cap, total);
+  if (!best) return std::nullopt;  // memory alone rules out every split
+  // The smallest cap on a stage's time that a split meets (bisection on a
+  // monotone feasibility; 60 halvings resolve it far below one layer).
+  double lo = 0, hi = total;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    if (auto counts = fill(c, stages, memory_cap, mid)) {
+      hi = mid;
+      best = std::move(counts);
+    } else {
+      lo = mid;
+    }
+  }
+  return best;
+}
+
+}  // namespace genz
