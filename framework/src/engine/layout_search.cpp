@@ -47,10 +47,14 @@ std::optional<LayoutChoice> smallest_fitting_layout(const Model& model, const Ha
     if (gpn > 1 && !(space.intra.bandwidth > 0)) continue;  // GPUs of a node that cannot talk
     try {
       Layout l = make_layout(p, nodes, gpn, space.intra, space.inter, info.layers);
-      if (auto split = balanced_stage_split(model, l, precision, engine, hw, r))
-        set_stage_layers(l, *split, info.layers, "the balanced split");
       MemoryEstimate m = estimate_memory(model, l, precision, engine, hw, r);
       if (m.fits()) return LayoutChoice{p, std::move(l), m};
+      // The even split does not fit: an uneven one may.
+      if (auto split = balanced_stage_split(model, l, precision, engine, hw, r)) {
+        set_stage_layers(l, *split, info.layers, "the balanced split");
+        m = estimate_memory(model, l, precision, engine, hw, r);
+        if (m.fits()) return LayoutChoice{p, std::move(l), m};
+      }
     } catch (const InputError&) {
       continue;
     }

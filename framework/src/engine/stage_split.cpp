@@ -1,6 +1,7 @@
 #include "genz/engine/stage_split.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 
 #include "genz/host/error.hpp"
@@ -28,6 +29,35 @@ ShardFootprint footprint_of(const Model& model, const Layout& l, const Precision
   return f;
 }
 
+// The footprints a split needs: every layer alone, and the first and last
+// layers as first and last stage. They depend on the model and the layout's
+// TP/EP, not on the request, so a sweep's configurations share them (the
+// last few are kept; a key names what they depend on).
+struct Footprints {
+  std::vector<ShardFootprint> layer;
+  ShardFootprint first, last;
+};
+
+const Footprints& footprints(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e) {
+  const ModelInfo& info = model.info();
+  char key[512];
+  std::snprintf(key, sizeof key, "%s|%s|%.17g|%u|%u|%u|%d%d%d|%d%d%d%d", info.name.c_str(), info.architecture.c_str(),
+                info.params_total, info.layers, l.parallel.tp, l.parallel.ep, index_of(p.weights),
+                index_of(p.activations), index_of(p.kv_cache), e.traits.fused_qkv, e.traits.fused_gate_up,
+                e.traits.all_prompt_logits, e.traits.mla_absorb);
+  thread_local std::vector<std::pair<std::string, Footprints>> cache;
+  for (const auto& [k, f] : cache)
+    if (k == key) return f;
+  Footprints f;
+  const unsigned n = info.layers;
+  for (unsigned i = 0; i < n; ++i) f.layer.push_back(footprint_of(model, l, p, e, i, i + 1, false, false));
+  f.first = footprint_of(model, l, p, e, 0, 1, true, false);
+  f.last = footprint_of(model, l, p, e, n - 1, n, false, true);
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  cache.emplace_back(key, std::move(f));
+  return cache.back().second;
+}
+
 // Per-layer costs, and what the first and last stages add (embedding, LM
 // head, logits), all for the request `r`.
 struct StageCosts {
@@ -38,20 +68,18 @@ struct StageCosts {
 StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
                        const Request& r) {
   const ModelInfo& info = model.info();
-  const unsigned n = info.layers;
   const double tokens = r.batch * r.beam * (r.input + r.output);
   // Routed experts held are all read only when tokens touch every expert;
   // per decode step a layer reads its active share.
   const double active = info.experts > 0 ? std::min(1.0, r.batch * r.beam * info.experts_active / info.experts) : 1.0;
+  const Footprints& fp = footprints(model, l, p, e);
   StageCosts c;
-  for (unsigned i = 0; i < n; ++i) {
-    const ShardFootprint f = footprint_of(model, l, p, e, i, i + 1, false, false);
+  for (const ShardFootprint& f : fp.layer)
     c.layer.push_back({f.dense_weight_bytes + f.expert_weight_bytes + f.kv_bytes_per_token * tokens,
                        f.dense_weight_bytes + f.expert_weight_bytes * active + f.kv_bytes_per_token * tokens});
-  }
-  const ShardFootprint mid = footprint_of(model, l, p, e, 0, 1, false, false);
-  const ShardFootprint first = footprint_of(model, l, p, e, 0, 1, true, false);
-  const ShardFootprint last = footprint_of(model, l, p, e, n - 1, n, false, true);
+  const ShardFootprint& mid = fp.layer.front();
+  const ShardFootprint& first = fp.first;
+  const ShardFootprint& last = fp.last;
   const double prompt = r.batch * r.beam * r.input;
   c.first.memory = first.embedding_bytes - mid.embedding_bytes;
   c.last.memory = last.embedding_bytes - mid.embedding_bytes + last.logits_bytes_per_token * r.batch * r.beam;
@@ -118,9 +146,9 @@ std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, co
   auto best = fill(c, stages, memory_cap, total);
   if (!best) return std::nullopt;  // memory alone rules out every split
   // The smallest cap on a stage's time that a split meets (bisection on a
-  // monotone feasibility; 60 halvings resolve it far below one layer).
+  // monotone feasibility; 40 halvings resolve it far below one layer).
   double lo = 0, hi = total;
-  for (int i = 0; i < 60; ++i) {
+  for (int i = 0; i < 40; ++i) {
     const double mid = (lo + hi) / 2;
     if (auto counts = fill(c, stages, memory_cap, mid)) {
       hi = mid;
