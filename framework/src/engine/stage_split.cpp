@@ -5,11 +5,12 @@
 #include <numeric>
 
 #include "genz/host/error.hpp"
+#include "genz/sdk/op_resources.hpp"
 
 namespace genz {
 namespace {
 
-// What one stage costs, in bytes: memory held, and bytes read per decode step.
+// What one stage costs: bytes of memory held, and seconds over the request.
 struct Cost {
   double memory = 0, time = 0;
 };
@@ -65,26 +66,42 @@ struct StageCosts {
   Cost first, last, every;  // every: activations, held once per stage
 };
 
+// A stage's time over the request: its prefill (compute-bound: weights x
+// prompt tokens at the achieved tensor peak) plus every decode step
+// (bandwidth-bound: the bytes it reads, and its collectives' latency). The
+// LM head computes logits for the last token only in prefill but reads all
+// its weights every decode step; so it weighs with its share of each phase.
 StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
-                       const Request& r) {
+                       const HardwareSpec& hw, const Request& r) {
   const ModelInfo& info = model.info();
-  const double tokens = r.batch * r.beam * (r.input + r.output);
+  const double sequences = r.batch * r.beam, tokens = sequences * (r.input + r.output);
   // Routed experts held are all read only when tokens touch every expert;
   // per decode step a layer reads its active share.
-  const double active = info.experts > 0 ? std::min(1.0, r.batch * r.beam * info.experts_active / info.experts) : 1.0;
+  const double active = info.experts > 0 ? std::min(1.0, sequences * info.experts_active / info.experts) : 1.0;
   const Footprints& fp = footprints(model, l, p, e);
+  double peak = hw.peak_for(p.activations);
+  if (peak <= 0) peak = hw.peak_for(DType::bf16);
+  const double flops_per_s = std::max(peak, 1e9) * hw.achieved.compute_fraction;
+  const double bytes_per_s = hw.memory_bandwidth * hw.achieved.bandwidth_fraction;
+  const double collectives = (l.parallel.tp > 1 ? 2.0 : 0.0) + (l.parallel.ep > 1 ? 2.0 : 0.0);
+  const double wait = collectives * l.intra.latency;
+  const double weight_bytes = weight_bytes_of(p.weights), head_bytes = bytes_of(p.activations);
+  const auto seconds = [&](double params, double prefill_rows, double decode_bytes, double decode_wait) {
+    return 2 * params * prefill_rows / flops_per_s + r.output * (decode_bytes / bytes_per_s + decode_wait);
+  };
   StageCosts c;
-  for (const ShardFootprint& f : fp.layer)
-    c.layer.push_back({f.dense_weight_bytes + f.expert_weight_bytes + f.kv_bytes_per_token * tokens,
-                       f.dense_weight_bytes + f.expert_weight_bytes * active + f.kv_bytes_per_token * tokens});
+  for (const ShardFootprint& f : fp.layer) {
+    const double kv = f.kv_bytes_per_token * tokens;
+    c.layer.push_back({f.dense_weight_bytes + f.expert_weight_bytes + kv,
+                       seconds((f.dense_weight_bytes + f.expert_weight_bytes) / weight_bytes, sequences * r.input,
+                               f.dense_weight_bytes + f.expert_weight_bytes * active + kv, wait)});
+  }
   const ShardFootprint& mid = fp.layer.front();
-  const ShardFootprint& first = fp.first;
-  const ShardFootprint& last = fp.last;
-  const double prompt = r.batch * r.beam * r.input;
-  c.first.memory = first.embedding_bytes - mid.embedding_bytes;
-  c.last.memory = last.embedding_bytes - mid.embedding_bytes + last.logits_bytes_per_token * r.batch * r.beam;
-  c.last.time = last.embedding_bytes - mid.embedding_bytes;  // the LM head's weights, read every step
-  c.every.memory = mid.activation_bytes_per_token * prompt;
+  const double head = fp.last.embedding_bytes - mid.embedding_bytes;
+  c.first.memory = fp.first.embedding_bytes - mid.embedding_bytes;
+  c.last.memory = head + fp.last.logits_bytes_per_token * sequences;
+  c.last.time = seconds(head / head_bytes, sequences, head, 0);
+  c.every.memory = mid.activation_bytes_per_token * sequences * r.input;
   return c;
 }
 
@@ -139,7 +156,7 @@ std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, co
                                                           const HardwareSpec& hw, const Request& r) {
   const unsigned stages = l.parallel.pp, n = model.info().layers;
   if (stages <= 1 || n < stages) return std::nullopt;
-  const StageCosts c = stage_costs(model, l, precision, engine, r);
+  const StageCosts c = stage_costs(model, l, precision, engine, hw, r);
   const double memory_cap = hw.memory_bytes * engine.memory_fraction - engine.reserved_bytes;
   double total = c.first.time + c.last.time;
   for (const auto& x : c.layer) total += x.time;

@@ -25,8 +25,9 @@ void set_stage_layers(Layout& l, const std::vector<unsigned>& counts, unsigned n
 /// The layers per stage (counts) for `l`'s layout: each stage's weights, KV
 /// cache for request `r`, embedding or LM head and activations within the
 /// engine's usable memory, and among such splits the one whose slowest stage
-/// reads the fewest bytes per decode step (decode is bound by what it reads;
-/// the LM head counts on the last stage). nullopt when no split fits.
+/// takes the least time over the request (its prefill at the achieved tensor
+/// peak plus every decode step at the achieved bandwidth and collective
+/// latency; the LM head counts on the last stage). nullopt when no split fits.
 std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, const Layout& l,
                                                           const Precision& precision, const EngineProfile& engine,
                                                           const HardwareSpec& hw, const Request& r);
