@@ -69,18 +69,36 @@ std::string single_json(const Session& s, const Options& o, const Request& r, co
   return sink.text();
 }
 
-int run_single(const Options& o) {
-  const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
-  check_request(r, ModelInfo{});
-  auto session = open_session(o, r);
-  Session& s = *session;
-  check_context(o, r, s.model->info());
-  log_notes(s);
+// The request the flags describe, predicted on the session they ask for.
+struct SinglePrediction {
+  std::unique_ptr<Session> session;
+  Request request;
+  Prediction prediction;
+  double seconds = 0;  // wall clock of the prediction alone
+};
+
+SinglePrediction predict_single(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
+  SinglePrediction out;
+  out.request = Request{o.input_tokens, o.output_tokens, o.batch, o.beam};
+  check_request(out.request, ModelInfo{});
+  out.session = open_session(std::move(registry), o, out.request);
+  check_context(o, out.request, out.session->model->info());
   const auto t0 = Clock::now();
-  const Prediction p = s.predictor->predict(r);
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  out.prediction = out.session->predictor->predict(out.request);
+  out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return out;
+}
+
+int run_single(const Options& o) {
+  auto registry = std::make_shared<PluginRegistry>();
+  load_plugins(*registry, o);
+  const SinglePrediction one = predict_single(o, registry);
+  Session& s = *one.session;
+  const Request& r = one.request;
+  const Prediction& p = one.prediction;
+  log_notes(s);
   if (o.json) {
-    std::cout << single_json(s, o, r, p, secs);
+    std::cout << single_json(s, o, r, p, one.seconds);
     return 0;
   }
   std::cout << s.model->info().name << " on " << s.hardware->spec().name << " (" << describe(s.layout) << "), engine "
@@ -256,13 +274,8 @@ int run_trace(const Options& o) {
 }  // namespace
 
 std::string predict_json(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
-  const Request r{o.input_tokens, o.output_tokens, o.batch, o.beam};
-  check_request(r, ModelInfo{});
-  auto session = open_session(std::move(registry), o, r);
-  check_context(o, r, session->model->info());
-  const auto t0 = Clock::now();
-  const Prediction p = session->predictor->predict(r);
-  return single_json(*session, o, r, p, std::chrono::duration<double>(Clock::now() - t0).count());
+  const SinglePrediction one = predict_single(o, std::move(registry));
+  return single_json(*one.session, o, one.request, one.prediction, one.seconds);
 }
 
 std::string trace_json(const Options& o, std::shared_ptr<const PluginRegistry> registry) {

@@ -248,8 +248,12 @@ LinkSpec default_inter(Session& s) {
 
 // A described link without a latency would make every collective's fixed
 // cost zero: the measured latency of a link of the same class is used.
+const LinkSpec& described_intra(const Session& s) {
+  return s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+}
+
 LinkSpec intra_link(const Session& s) {
-  LinkSpec l = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  LinkSpec l = described_intra(s);
   if (l.bandwidth > 0 && !(l.latency > 0)) l.latency = assumed_link_latency(l.kind);
   return l;
 }
@@ -312,7 +316,7 @@ void check_links(Session& s, const Options& o) {
                      "0), so the GPUs of " + describe_parallel(p) +
                      " cannot communicate: give the link, or use one "
                      "GPU per node");
-  const LinkSpec& described = s.cluster.intra ? *s.cluster.intra : s.hardware->spec().intra_node;
+  const LinkSpec& described = described_intra(s);
   if (p.stage_size() > 1 && !(described.latency > 0)) {
     char us[32];
     std::snprintf(us, sizeof us, "%.1f", s.layout.intra.latency * 1e6);
@@ -336,7 +340,12 @@ std::string hardware_for_system(const std::string& system) {
 }
 
 void load_plugins(PluginRegistry& registry, const Options& o) {
-  for (const auto& dir : plugin_search_path(o.plugin_paths, std::getenv("GENZ_PLUGIN_PATH"), executable_path()))
+  load_plugins(registry, o.plugin_paths, executable_path());
+}
+
+void load_plugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
+                  const std::filesystem::path& executable) {
+  for (const auto& dir : plugin_search_path(plugin_paths, std::getenv("GENZ_PLUGIN_PATH"), executable))
     registry.load_directory(dir);
   // A name clash means a third-party plugin is not what the user will get.
   for (const auto& r : registry.rejected())

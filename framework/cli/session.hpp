@@ -2,6 +2,7 @@
 // backend, engine, cluster and layout chosen from the options.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ struct Session : Composition {
 
 /// Loads the plugins on the search path (see search_path.hpp).
 void load_plugins(PluginRegistry& registry, const Options& o);
+/// The same for a caller that is not the genz executable (the Python module):
+/// `executable` is where genz would be in the same install prefix.
+void load_plugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
+                  const std::filesystem::path& executable);
 
 /// Builds everything; `largest` is the biggest request of the run, used to
 /// check that the layout fits in memory (or to choose one when none was given).

@@ -2,12 +2,11 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
 
-#include "genz/host/search_path.hpp"
+#include "session.hpp"
 
 namespace genz::python {
 namespace fs = std::filesystem;
@@ -40,8 +39,7 @@ std::shared_ptr<const PluginRegistry> registry_for(const std::vector<std::string
   // then starts at <prefix>/lib/genz/plugins, as the CLI's does.
   const fs::path stand_in =
       module.empty() ? fs::path() : (module.parent_path() / GENZ_PYTHON_TO_PREFIX / "bin" / "genz").lexically_normal();
-  for (const auto& dir : plugin_search_path(plugin_path, std::getenv("GENZ_PLUGIN_PATH"), stand_in))
-    registry->load_directory(dir);
+  cli::load_plugins(*registry, plugin_path, stand_in);
   loaded.emplace(plugin_path, registry);
   return registry;
 }

@@ -19,17 +19,9 @@ std::string gib(double bytes) {
 MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Precision& precision,
                               const EngineProfile& engine, const Request& r, unsigned s) {
   const unsigned stages = static_cast<unsigned>(layout.stage_layers.size());
-  ShardRequest q;
-  q.parallel = layout.parallel;
-  q.precision = precision;
-  q.traits = engine.traits;
-  q.layer_begin = layout.stage_layers[s].first;
-  q.layer_end = layout.stage_layers[s].second;
-  q.first_stage = s == 0;
-  q.last_stage = s + 1 == stages;
-  ShardFootprint f;
-  Status st = model.footprint(q, f);
-  if (!st) throw Error("model plugin could not size its weights: " + st.message);
+  const bool last_stage = s + 1 == stages;
+  const ShardFootprint f = shard_footprint(model, layout, precision, engine, layout.stage_layers[s].first,
+                                           layout.stage_layers[s].second, s == 0, last_stage);
   MemoryEstimate m;
   m.stage = s;
   m.dense_weights = f.dense_weight_bytes;
@@ -45,12 +37,29 @@ MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Pr
   m.kv_after_prefill = std::max(m.kv_after_prefill, preallocated);
   m.kv_after_decode = std::max(m.kv_after_decode, preallocated);
   const double logit_rows = engine.keeps_prompt_logits ? prompt_rows * r.input : r.batch * r.beam;
-  m.logits_kept = q.last_stage ? f.logits_bytes_per_token * logit_rows : 0;
+  m.logits_kept = last_stage ? f.logits_bytes_per_token * logit_rows : 0;
   m.transient_activations = f.activation_bytes_per_token * prompt_rows * r.input;
   return m;
 }
 
 }  // namespace
+
+ShardFootprint shard_footprint(const Model& model, const Layout& layout, const Precision& precision,
+                               const EngineProfile& engine, unsigned layer_begin, unsigned layer_end, bool first_stage,
+                               bool last_stage) {
+  ShardRequest q;
+  q.parallel = layout.parallel;
+  q.precision = precision;
+  q.traits = engine.traits;
+  q.layer_begin = layer_begin;
+  q.layer_end = layer_end;
+  q.first_stage = first_stage;
+  q.last_stage = last_stage;
+  ShardFootprint f;
+  Status st = model.footprint(q, f);
+  if (!st) throw Error("model plugin could not size its weights: " + st.message);
+  return f;
+}
 
 MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const Precision& precision,
                                const EngineProfile& engine, const HardwareSpec& hw, const Request& r) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "genz/engine/memory_model.hpp"
 #include "genz/host/error.hpp"
 #include "genz/sdk/op_resources.hpp"
 
@@ -14,21 +15,6 @@ namespace {
 struct Cost {
   double memory = 0, time = 0;
 };
-
-ShardFootprint footprint_of(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
-                            unsigned begin, unsigned end, bool first, bool last) {
-  ShardRequest q;
-  q.parallel = l.parallel;
-  q.precision = p;
-  q.traits = e.traits;
-  q.layer_begin = begin;
-  q.layer_end = end;
-  q.first_stage = first;
-  q.last_stage = last;
-  ShardFootprint f;
-  if (Status st = model.footprint(q, f); !st) throw Error("model plugin could not size its weights: " + st.message);
-  return f;
-}
 
 // The footprints a split needs: every layer alone, and the first and last
 // layers as first and last stage. They depend on the model and the layout's
@@ -51,9 +37,9 @@ const Footprints& footprints(const Model& model, const Layout& l, const Precisio
     if (k == key) return f;
   Footprints f;
   const unsigned n = info.layers;
-  for (unsigned i = 0; i < n; ++i) f.layer.push_back(footprint_of(model, l, p, e, i, i + 1, false, false));
-  f.first = footprint_of(model, l, p, e, 0, 1, true, false);
-  f.last = footprint_of(model, l, p, e, n - 1, n, false, true);
+  for (unsigned i = 0; i < n; ++i) f.layer.push_back(shard_footprint(model, l, p, e, i, i + 1, false, false));
+  f.first = shard_footprint(model, l, p, e, 0, 1, true, false);
+  f.last = shard_footprint(model, l, p, e, n - 1, n, false, true);
   if (cache.size() >= 8) cache.erase(cache.begin());
   cache.emplace_back(key, std::move(f));
   return cache.back().second;

@@ -34,6 +34,12 @@ struct MemoryEstimate {
   bool fits() const noexcept { return peak() <= usable; }
 };
 
+/// What one GPU of `layout` holds for layers [layer_begin, layer_end), as the
+/// model plugin says; throws Error when the plugin cannot say.
+ShardFootprint shard_footprint(const Model& model, const Layout& layout, const Precision& precision,
+                               const EngineProfile& engine, unsigned layer_begin, unsigned layer_end, bool first_stage,
+                               bool last_stage);
+
 MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const Precision& precision,
                                const EngineProfile& engine, const HardwareSpec& hw, const Request& r);
 
