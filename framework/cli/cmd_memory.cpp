@@ -34,7 +34,7 @@ int run_memory(const Options& o) {
     auto s = open_session(o, r);
     const MemoryEstimate& m = s->memory;
     std::cout << s->model->info().name << " on " << s->hardware->spec().name << " (" << describe(s->layout)
-              << "), engine " << s->engine.name << ", weights " << name_of(s->precision.weights) << ", KV cache "
+              << "), engine " << s->engine.name << ", weights " << s->weights_name() << ", KV cache "
               << name_of(s->precision.kv_cache) << "\n";
     print_memory(std::cout, to_report(m, r));
     return 0;

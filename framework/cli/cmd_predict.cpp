@@ -37,7 +37,7 @@ void check_context(const Options& o, const Request& r, const ModelInfo& info) {
 
 void log_notes(const Session& s) {
   spdlog::info("{} on {} ({}), engine {}, comm {}, weights {} / activations {} / KV {}", s.model->info().name,
-               s.hardware->spec().name, describe(s.layout), s.engine.name, s.comm.name(), name_of(s.precision.weights),
+               s.hardware->spec().name, describe(s.layout), s.engine.name, s.comm.name(), s.weights_name(),
                name_of(s.precision.activations), name_of(s.precision.kv_cache));
   for (const auto& n : s.notes) spdlog::info("{}", n);
 }

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "genz/engine/gguf_mix.hpp"
 #include "genz/host/error.hpp"
 #include "genz/io/output_dir.hpp"
 #include "genz/sdk/text_format.hpp"
@@ -62,8 +63,9 @@ void check_names(const std::vector<SweepAxis>& axes, const PluginRegistry& regis
         throw InputError("sweep comm=" + v + ": no such comm backend; " + registry.available(PluginKind::comm));
       if (a.key == "engine" && !find_engine(v))
         throw InputError("sweep engine=" + v + ": unknown engine; built-in engines: " + engine_names());
-      if ((a.key == "dtype" || a.key == "kv-dtype") && !parse_dtype(v))
-        throw InputError("sweep " + a.key + "=" + v + ": expected one of fp32, bf16, fp16, fp8, int8, int4");
+      if ((a.key == "dtype" || a.key == "kv-dtype") && !parse_dtype(v) && !(a.key == "dtype" && find_gguf_ftype(v)))
+        throw InputError("sweep " + a.key + "=" + v + ": expected one of fp32, bf16, fp16, fp8, int8, int4" +
+                         (a.key == "dtype" ? " or a GGUF type (" + gguf_ftype_names() + ")" : std::string()));
     }
 }
 

@@ -46,6 +46,10 @@ po::options_description describe_options() {
       "gpu-mem-util", po::value<double>(),
       "fraction of GPU memory the engine may use (default: the engine's, e.g. vLLM 0.9, llama.cpp 1.0)")(
       "ctx-size", po::value<double>(), "tokens of KV cache allocated per sequence at load (llama.cpp's -c)")(
+      "host", po::value<std::string>(),
+      "CPU side for offload: a preset (xeon_6454s_1s, epyc_7302p, desktop_ddr5, ...) or a JSON file")(
+      "offload-layers", po::value<std::string>(), "layers kept in CPU memory and run there (llama.cpp: layers - -ngl)")(
+      "offload-experts", po::bool_switch(), "routed experts in CPU memory, run on the CPU (KTransformers, --cpu-moe)")(
       "cluster", po::value<std::string>(), "cluster preset or JSON file (nodes, GPUs per node, links)")(
       "nodes", po::value<std::string>(), "number of nodes (1..100000)")(
       "gpus-per-node", po::value<std::string>(), "GPUs per node (1..1024)")("inter-node-bw", po::value<double>(),
@@ -163,6 +167,11 @@ void fill(Options& o, const po::variables_map& vm) {
   str("engine-file", o.engine_file);
   if (vm.count("gpu-mem-util")) o.gpu_mem_util = vm["gpu-mem-util"].as<double>();
   if (vm.count("ctx-size")) o.ctx_size = vm["ctx-size"].as<double>();
+  str("host", o.host);
+  if (vm.count("offload-layers"))
+    o.offload_layers =
+        static_cast<unsigned>(whole_number("offload-layers", vm["offload-layers"].as<std::string>(), 0, 65535));
+  o.offload_experts = vm["offload-experts"].as<bool>();
   str("cluster", o.cluster);
   o.nodes = count_flag(vm, "nodes", nullptr, kMaxNodes);
   o.gpus_per_node = count_flag(vm, "gpus-per-node", nullptr, kMaxGpusPerNode);

@@ -24,8 +24,11 @@ struct Options {
   std::optional<unsigned> tp, pp, ep;
   std::vector<unsigned> pp_layers;  // --pp-layers: layers per pipeline stage, by hand
   std::string dtype, act_dtype, kv_dtype, accumulate = "fp32";
-  std::optional<double> gpu_mem_util;  // --gpu-mem-util: the engine's memory fraction
-  std::optional<double> ctx_size;      // --ctx-size: KV cache allocated per sequence at load (llama.cpp -c)
+  std::optional<double> gpu_mem_util;      // --gpu-mem-util: the engine's memory fraction
+  std::optional<double> ctx_size;          // --ctx-size: KV cache allocated per sequence at load (llama.cpp -c)
+  std::string host;                        // --host: CPU-side preset or JSON file, for offload
+  std::optional<unsigned> offload_layers;  // --offload-layers: layers kept in CPU memory
+  bool offload_experts = false;            // --offload-experts: routed experts in CPU memory
 
   double input_tokens = 1024, output_tokens = 200, batch = 1, beam = 1;
   std::string trace, summary_dir, out_dir;

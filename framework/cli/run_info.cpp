@@ -29,9 +29,8 @@ RunInfo run_info(const Session& s, const Options& o, const std::string& trace, b
   add("layout", describe(s.layout));
   add("comm backend", s.comm.name());
   add("engine", s.engine.name + ": " + s.engine.description);
-  add("precision", "weights " + std::string(name_of(s.precision.weights)) + ", activations " +
-                       std::string(name_of(s.precision.activations)) + ", KV cache " +
-                       std::string(name_of(s.precision.kv_cache)));
+  add("precision", "weights " + s.weights_name() + ", activations " + std::string(name_of(s.precision.activations)) +
+                       ", KV cache " + std::string(name_of(s.precision.kv_cache)));
   if (!trace.empty()) add("trace", trace);
   add("genz", GENZ_SDK_VERSION_STRING);
   return r;

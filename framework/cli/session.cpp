@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "genz/engine/gguf_model.hpp"
 #include "genz/engine/layout_search.hpp"
 #include "genz/engine/stage_split.hpp"
 #include "genz/host/error.hpp"
@@ -37,8 +38,9 @@ std::string hardware_config(Session& s, const Options& o) {
   if (o.system_eff) {
     // The original tool's single efficiency knob.
     config["system_eff"] = *o.system_eff;
-    s.notes.push_back("--system_eff " + std::to_string(*o.system_eff) +
-                      " replaces the calibrated compute and bandwidth fractions");
+    const std::string note =
+        "--system_eff " + std::to_string(*o.system_eff) + " replaces the calibrated compute and bandwidth fractions";
+    if (std::find(s.notes.begin(), s.notes.end(), note) == s.notes.end()) s.notes.push_back(note);
   }
   if (o.accumulate == "fp16") config["accumulate"] = "fp16";
   return config.dump();
@@ -157,7 +159,8 @@ namespace {
 
 DType dtype_flag(const std::string& value, const char* flag) {
   if (auto t = parse_dtype(value)) return *t;
-  throw InputError(std::string(flag) + ": expected one of fp32, bf16, fp16, fp8, int8, int4, found '" + value + "'");
+  throw InputError(std::string(flag) + ": expected one of fp32, bf16, fp16, fp8, int8, int4 or a GGUF type (" +
+                   gguf_ftype_names() + "), found '" + value + "'");
 }
 
 }  // namespace
@@ -165,20 +168,22 @@ DType dtype_flag(const std::string& value, const char* flag) {
 Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const Options& o,
                            std::vector<std::string>& notes) {
   Precision p;
-  p.weights = o.dtype.empty() ? model.native_dtype : dtype_flag(o.dtype, "--dtype");
+  const GgufFtype* gguf = find_gguf_ftype(o.dtype);
+  p.weights = o.dtype.empty() ? model.native_dtype : gguf ? gguf->base : dtype_flag(o.dtype, "--dtype");
   if (!o.act_dtype.empty()) {
     p.activations = dtype_flag(o.act_dtype, "--act-dtype");
   } else if (p.weights == DType::fp8 && hw.peak_for(DType::fp8) > 0) {
     p.activations = DType::fp8;
-  } else if (p.weights == DType::fp16 || p.weights == DType::fp32) {
-    p.activations = p.weights;
+  } else if (p.weights == DType::fp16 || p.weights == DType::fp32 || is_block_format(p.weights)) {
+    // GGUF runs its matrix products in fp16 (cuBLAS 16F, ggml-cuda)
+    p.activations = is_block_format(p.weights) ? DType::fp16 : p.weights;
   } else {
     p.activations = DType::bf16;
   }
   if (p.weights == DType::fp8 && p.activations != DType::fp8)
     notes.push_back(hw.name + " has no fp8 tensor cores: fp8 weights are dequantized and multiplied in bf16");
   if (is_integer(p.weights) && !is_integer(p.activations))
-    notes.push_back(std::string(name_of(p.weights)) +
+    notes.push_back((gguf ? std::string(gguf->name) : std::string(name_of(p.weights))) +
                     " weights are weight-only: they read fewer bytes but compute in " +
                     std::string(name_of(p.activations)));
   p.kv_cache = o.kv_dtype.empty() ? (p.activations == DType::fp8 ? DType::bf16 : p.activations)
@@ -213,6 +218,13 @@ ClusterSpec open_cluster(const Options& o) {
 }
 
 }  // namespace
+
+std::optional<HostSpec> open_host(const Options& o, const ClusterSpec& cluster) {
+  if (o.host.empty()) return cluster.host;
+  if (const HostSpec* preset = find_host(o.host)) return *preset;
+  if (std::filesystem::exists(o.host)) return host_from_text(read_text_file(o.host, "--host"), o.host);
+  throw InputError("--host: '" + o.host + "' is neither a preset (" + host_names() + ") nor a file");
+}
 
 std::string default_comm(const LinkSpec& link) {
   return link.kind == "nvlink" || link.kind == "xgmi" || link.kind == "ici" ? "nv_like" : "pcie_like";
@@ -258,9 +270,93 @@ LinkSpec intra_link(const Session& s) {
   return l;
 }
 
+const Hardware* kind_handle(Session& s, const std::string& kind, const std::string& config) {
+  if (kind == s.hardware.name()) return s.hardware.get();
+  for (const auto& h : s.other_hardware)
+    if (h.name() == kind) return h.get();
+  s.other_hardware.push_back(s.registry->create<Hardware>(PluginKind::hardware, kind, config));
+  if (const std::string why = hardware_spec_problem(s.other_hardware.back()->spec()); !why.empty())
+    throw Error("hardware '" + kind + "' describes an invalid part: " + why);
+  return s.other_hardware.back().get();
+}
+
+// --offload-layers / --offload-experts: what the CPU side holds and runs.
+void apply_offload(Session& s, const Options& o) {
+  if (!o.offload_layers && !o.offload_experts) return;
+  const Parallelism& p = s.layout.parallel;
+  if (p.tp > 1 || p.ep > 1)
+    throw InputError(
+        "--offload-layers/--offload-experts: offload runs with whole layers on each GPU (--tp 1 --ep 1, "
+        "as llama.cpp's layer split and KTransformers do), found " +
+        describe_parallel(p));
+  if (!s.host)
+    throw InputError("--offload-layers/--offload-experts: the CPU side is not described: give --host (" + host_names() +
+                     " or a JSON file) or a --cluster file with a \"host\"");
+  if (o.offload_experts && s.model->info().experts == 0)
+    throw InputError("--offload-experts: " + s.model->info().name + " has no routed experts");
+  if (o.offload_layers) set_host_layers(s.layout, *o.offload_layers, s.model->info().layers);
+  s.layout.host_experts = o.offload_experts;
+}
+
+// A cluster file's "gpus" list: each pipeline stage gets the hardware of
+// its GPUs, which must all be of one kind.
+void place_gpu_kinds(Session& s, const std::string& config) {
+  const std::vector<std::string>& gpus = s.cluster.gpus;
+  if (gpus.empty()) return;
+  const unsigned world = s.layout.world(), size = s.layout.stage_size();
+  if (world != gpus.size())
+    throw InputError("--cluster lists " + std::to_string(gpus.size()) + " GPUs but the layout " +
+                     describe_parallel(s.layout.parallel) + " uses " + std::to_string(world));
+  s.layout.stage_hardware.clear();
+  for (unsigned stage = 0; stage < s.layout.parallel.pp; ++stage) {
+    const std::string& kind = gpus[stage * size];
+    for (unsigned r = stage * size; r < (stage + 1) * size; ++r)
+      if (gpus[r] != kind)
+        throw InputError("--cluster: pipeline stage " + std::to_string(stage) + " mixes " + kind + " and " + gpus[r] +
+                         "; the GPUs of one stage must be alike");
+    s.layout.stage_hardware.push_back(kind_handle(s, kind, config));
+  }
+}
+
+// The kind of GPU whose memory overflows first.
+std::string busiest_gpu(const Session& s) {
+  const unsigned stage = s.memory.stage;
+  return stage < s.layout.stage_hardware.size() ? s.layout.stage_hardware[stage]->spec().name : s.hardware->spec().name;
+}
+
+const HostSpec* host_of(const Session& s) {
+  return s.host ? &*s.host : nullptr;
+}
+
+// Before giving up on the GPUs asked for: the fewest layers (or the routed
+// experts) that would have to live in CPU memory, on the described host or,
+// without one, on a host with memory enough (said so).
+std::string offload_advice(const Session& s, const Request& largest) {
+  if (s.layout.offloads() || s.layout.parallel.tp > 1 || s.layout.parallel.ep > 1) return {};
+  HostSpec roomy = s.host ? *s.host : *find_host("xeon_6454s_2s");
+  const std::string where = s.host ? "on " + s.host->name : "given a --host with the memory";
+  auto fits = [&](Layout l) {
+    return estimate_memory(*s.model, l, s.precision, s.engine, s.hardware->spec(), largest, &roomy).fits();
+  };
+  const unsigned layers = s.model->info().layers, pp = s.layout.parallel.pp;
+  if (s.model->info().experts > 0) {
+    Layout l = s.layout;
+    l.host_experts = true;
+    if (fits(l)) return ". Or keep the routed experts in CPU memory (--offload-experts, " + where + ")";
+  }
+  for (unsigned n = 1; n + pp <= layers; ++n) {
+    Layout l = s.layout;
+    set_host_layers(l, n, layers);
+    if (fits(l))
+      return ". Or keep " + std::to_string(n) + " layers in CPU memory (--offload-layers " + std::to_string(n) + ", " +
+             where + ")";
+  }
+  return {};
+}
+
 void choose_layout(Session& s, const Options& o, const Request& largest) {
   const LinkSpec intra = intra_link(s);
-  const bool given = o.tp || o.pp || o.ep;
+  const bool given = o.tp || o.pp || o.ep || o.offload_layers || o.offload_experts || !s.cluster.gpus.empty();
   const std::size_t notes_before = s.notes.size();
   SearchSpace space{intra, default_inter(s), s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u,
                     s.cluster.nodes > 1 ? s.cluster.nodes : 0u, 4096};
@@ -285,7 +381,9 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
   }
   Parallelism p;
   p.tp = o.tp.value_or(1);
-  p.pp = o.pp.value_or(1);
+  // A cluster that lists its GPUs runs them as pipeline stages by default.
+  const unsigned listed = static_cast<unsigned>(s.cluster.gpus.size());
+  p.pp = o.pp.value_or(listed && !o.tp && !o.ep ? listed : 1);
   p.ep = o.ep.value_or(1);
   if (Status st = s.model->check(p); !st) throw InputError(st.message);
   const unsigned world = p.world();
@@ -293,16 +391,19 @@ void choose_layout(Session& s, const Options& o, const Request& largest) {
       world > (s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u) ? default_inter(s) : s.cluster.inter;
   s.layout = make_layout(p, o.nodes || !o.cluster.empty() ? s.cluster.nodes : 0, s.cluster.gpus_per_node, intra, inter,
                          s.model->info().layers);
+  place_gpu_kinds(s, hardware_config(s, o));
+  apply_offload(s, o);
   if (!o.pp_layers.empty())
     set_stage_layers(s.layout, o.pp_layers, s.model->info().layers);
   else if (auto split = balanced_stage_split(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest))
     set_stage_layers(s.layout, *split, s.model->info().layers, "the balanced split");
-  s.memory = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest);
+  s.memory = estimate_memory(*s.model, s.layout, s.precision, s.engine, s.hardware->spec(), largest, host_of(s));
   if (!s.memory.fits()) {
     std::string msg = "the layout " + describe_parallel(p) + " does not fit: " + s.model->info().name + " " +
-                      describe_overflow(s.memory, s.hardware->spec().name);
+                      describe_overflow(s.memory, busiest_gpu(s));
     if (auto fit = smallest_fitting_layout(*s.model, s.hardware->spec(), s.engine, s.precision, largest, space))
       msg += ". A layout that fits: " + describe_parallel(fit->parallel) + " (" + describe(fit->layout) + ")";
+    msg += offload_advice(s, largest);
     throw InputError(msg);
   }
 }
@@ -362,11 +463,16 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
                                       const Request& largest) {
   auto s = std::make_unique<Session>(std::move(registry));
   s->cluster = open_cluster(o);
+  if (auto h = open_host(o, s->cluster)) s->set_host(*h);
   if (o.inter_node_latency_us) s->inter_latency = *o.inter_node_latency_us * 1e-6;
   s->hardware = open_hardware(*s, o);
   s->model = open_model(*s->registry, o);
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
+  if (const GgufFtype* gguf = find_gguf_ftype(o.dtype)) {
+    s->model = with_gguf_ftype(s->model, *gguf);
+    s->weight_format = gguf->name;
+  }
   choose_layout(*s, o, largest);
   check_links(*s, o);
   const std::string comm = !o.comm.empty()            ? o.comm

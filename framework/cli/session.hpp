@@ -52,6 +52,8 @@ Handle<Model> open_model(const PluginRegistry& registry, const Options& o);
 EngineProfile open_engine(const Options& o);
 Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const Options& o,
                            std::vector<std::string>& notes);
+/// --host, else the cluster file's host; nullopt when neither describes one.
+std::optional<HostSpec> open_host(const Options& o, const ClusterSpec& cluster);
 /// nv_like for NVLink-class links, pcie_like otherwise.
 std::string default_comm(const LinkSpec& link);
 

@@ -29,7 +29,7 @@ SweepRow predict_point(const std::shared_ptr<const PluginRegistry>& registry, co
     row.model = s->model->info().name;
     row.hw = s->hardware->spec().name;
     row.engine = s->engine.name;
-    row.dtype = name_of(s->precision.weights);
+    row.dtype = s->weights_name();
     row.kv_dtype = name_of(s->precision.kv_cache);
     row.layout = describe(s->layout);
     row.gpus = s->layout.world();

@@ -94,7 +94,7 @@ class NativeSession {
     d["tp"] = session_->layout.parallel.tp;
     d["pp"] = session_->layout.parallel.pp;
     d["ep"] = session_->layout.parallel.ep;
-    d["dtype"] = std::string(name_of(session_->precision.weights));
+    d["dtype"] = session_->weights_name();
     d["kv_dtype"] = std::string(name_of(session_->precision.kv_cache));
     d["notes"] = session_->notes;
     return d;

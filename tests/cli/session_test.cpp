@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "genz/host/error.hpp"
+#include "test_support.hpp"
+
 namespace genz::cli {
 namespace {
 
@@ -35,6 +38,52 @@ TEST(Session, Fp8OnAGpuWithoutFp8IsWeightOnly) {
   HardwareSpec hopper = ampere;
   hopper.peak[index_of(DType::fp8)] = 1979e12;
   EXPECT_EQ(choose_precision(ModelInfo{}, hopper, o, notes).activations, DType::fp8);
+}
+
+}  // namespace
+}  // namespace genz::cli
+
+namespace genz::cli {
+namespace {
+
+// A cluster file that lists GPUs of two kinds: each stage gets its own kind;
+// the default split gives the bigger, faster GPU more layers and every
+// stage fits its own memory.
+TEST(Session, APipelineOfDifferentGpus) {
+  genz::test::TempDir dir;
+  const auto cluster = dir.file("mixed.json", R"({"name": "mixed", "gpus": [{"hardware": "rtx3090", "count": 2},
+                                                                         {"hardware": "a100_80gb"}]})");
+  Options o;
+  o.model = "llama2_70b";
+  o.engine = "llamacpp";
+  o.dtype = "q8_0";
+  o.cluster = cluster.string();
+  auto s = open_session(o, {512, 128, 1, 1});
+  ASSERT_EQ(s->layout.stage_hardware.size(), 3u);
+  EXPECT_EQ(s->layout.stage_hardware[2]->spec().name, "a100_80gb");
+  const auto& [b, e] = s->layout.stage_layers[2];
+  EXPECT_GT(e - b, s->layout.stage_layers[0].second - s->layout.stage_layers[0].first);
+  EXPECT_TRUE(s->memory.fits());
+  EXPECT_NE(describe(s->layout).find("2 x rtx3090 + 1 x a100_80gb"), std::string::npos);
+  // The same layers timed on the A100 take less time than on an RTX 3090.
+  const Prediction mixed = s->predictor->predict({512, 65, 1, 1});
+  Options even = o;
+  even.pp_layers = {27, 27, 26};
+  EXPECT_THROW(open_session(even, {512, 128, 1, 1}), InputError);  // 27 q8_0 layers overflow an RTX 3090
+  EXPECT_GT(mixed.decode_throughput, 0);
+}
+
+TEST(Session, AClusterListMustMatchTheLayout) {
+  genz::test::TempDir dir;
+  Options o;
+  o.model = "llama2_7b";
+  o.cluster =
+      dir.file("two.json", R"({"name": "two", "gpus": [{"hardware": "rtx3090"}, {"hardware": "rtx4090"}]})").string();
+  o.tp = 2;  // a stage of one 3090 and one 4090
+  EXPECT_THROW(open_session(o, {128, 8, 1, 1}), InputError);
+  o.tp.reset();
+  o.pp = 3;
+  EXPECT_THROW(open_session(o, {128, 8, 1, 1}), InputError);
 }
 
 }  // namespace

@@ -168,6 +168,26 @@ check "flag: --pp-layers not a list of numbers" fail --model llama2_7b --hw h100
 check "flag: --gpu-mem-util 1.5" fail --gpu-mem-util 1.5
 check "flag: --ctx-size 0" fail --ctx-size 0
 
+# --- GGUF formats and offload to CPU memory --------------------------------------------
+check "flag: a GGUF type that does not exist" fail --engine llamacpp --dtype q4_k_x
+check "sweep: a GGUF type that does not exist" fail sweep dtype=q4_k_m,q7_k
+check "flag: more offloaded layers than the model has" fail --model llama2_7b --hw rtx3090 --engine llamacpp --dtype q4_k_m --host desktop_ddr5 --offload-layers 40
+check "flag: --offload-layers -1" fail --offload-layers -1
+check "flag: offload without a host description" fail --model llama2_7b --hw rtx3090 --dtype q4_k_m --offload-layers 8
+check "flag: --offload-experts on a dense model" fail --model llama2_7b --hw rtx3090 --host desktop_ddr5 --offload-experts
+check "flag: offload with tensor parallelism" fail --model llama2_7b --hw rtx3090 --host desktop_ddr5 --offload-layers 8 --tp 2
+check "flag: an unknown host preset" fail --host ryzen9000 --offload-layers 4
+check "flag: offloaded weights larger than the host's memory" fail --model-plugin deepseek_v3 --hw rtx4090 --dtype q8_0 --host desktop_ddr5 --offload-experts
+GOOD_HOST='"name": "h", "cores": 16, "clock_GHz": 3, "flops_per_cycle_per_core": 32, "achieved": {"bandwidth_fraction": 0.5, "compute_fraction": 0.5}'
+check "host: no memory description (no bandwidth)" fail --host "$(hw host1.json "{$GOOD_HOST}")" --offload-layers 4
+check "host: memory without channels" fail --host "$(hw host2.json "{$GOOD_HOST, \"memory\": {\"MTps\": 4800, \"capacity_GiB\": 64}}")" --offload-layers 4
+check "host: zero transfer rate" fail --host "$(hw host3.json "{$GOOD_HOST, \"memory\": {\"channels\": 2, \"MTps\": 0, \"capacity_GiB\": 64}}")" --offload-layers 4
+check "host: PCIe generation 9" fail --host "$(hw host4.json "{$GOOD_HOST, \"memory\": {\"channels\": 2, \"MTps\": 4800, \"capacity_GiB\": 64}, \"pcie\": {\"generation\": 9}}")" --offload-layers 4
+check "cluster: a GPU list that does not match nodes x gpus_per_node" fail --cluster "$(hw gpus1.json '{"name": "g", "nodes": 2, "gpus_per_node": 2, "inter_node": {"bandwidth_Gbps": 100}, "gpus": [{"hardware": "rtx3090", "count": 3}]}')"
+check "cluster: a pipeline stage of two GPU kinds" fail --model llama2_7b --tp 2 --cluster "$(hw gpus2.json '{"name": "g", "gpus": [{"hardware": "rtx3090"}, {"hardware": "rtx4090"}]}')"
+check "cluster: an unknown GPU in the list" fail --model llama2_7b --cluster "$(hw gpus3.json '{"name": "g", "gpus": [{"hardware": "rtx3090"}, {"hardware": "rtx9090"}]}')"
+check "cluster: a host without cores" fail --cluster "$(hw hostcl.json '{"name": "c", "host": {"name": "h", "clock_GHz": 3}}')"
+
 # --- nonsense numbers ----------------------------------------------------------------
 check "flag: --system_eff nan" fail --system_eff nan
 check "flag: --system_eff 5e-324" fail --system_eff 5e-324

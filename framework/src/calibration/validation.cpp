@@ -8,10 +8,11 @@
 
 #include "genz/calibration/accuracy.hpp"
 #include "genz/calibration/calibration.hpp"
-#include "genz/engine/composition.hpp"
-#include "genz/host/error.hpp"
 #include "genz/calibration/memory_check.hpp"
+#include "genz/calibration/published.hpp"
+#include "genz/engine/composition.hpp"
 #include "genz/engine/memory_model.hpp"
+#include "genz/host/error.hpp"
 #include "genz/io/operator_tables.hpp"
 
 namespace genz {
@@ -231,6 +232,7 @@ std::vector<ValidationRow> run_validation(const std::shared_ptr<const PluginRegi
   vidur_rows(*registry, vidur, "h100", "h100", out);
   vidur_rows(*registry, vidur, "a100", "a100_80gb", out);
   holdout_rows(registry, data_dir, vidur, folds, out);
+  published_rows(registry, out);
   ValidationRow device = row_of("h100/h200 measured on a lent GPU", "GEMM, bandwidth, prefill, decode", 0, 0, 0, 0, 0);
   device.available = false;
   device.note = "no GPU was lent to this task: nothing measured";

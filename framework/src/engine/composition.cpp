@@ -10,6 +10,15 @@ Composition::~Composition() {
   predictor.reset();
 }
 
+std::string Composition::weights_name() const {
+  return weight_format.empty() ? std::string(name_of(precision.weights)) : weight_format;
+}
+
+void Composition::set_host(const HostSpec& h) {
+  host = h;
+  host_hardware = host_hardware_of(h);
+}
+
 Layout Composition::layout_for(const Parallelism& p, unsigned nodes, unsigned gpus_per_node,
                                const LinkSpec& inter) const {
   return make_layout(p, nodes, gpus_per_node, hardware->spec().intra_node, inter, model->info().layers);
@@ -24,6 +33,8 @@ Components Composition::view(const Layout& l, const Precision& p) const {
   c.layout = l;
   c.precision = p;
   c.names = {model.plugin(), hardware.plugin(), comm.plugin()};
+  if (host && host_hardware)
+    c.cpu = {host_hardware.get(), host->pcie_bandwidth(), host->pcie_latency, engine.offload_gpu_batch};
   return c;
 }
 

@@ -58,7 +58,8 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   const JsonView v(doc, source);
   v.only_keys({"name", "description", "traits", "elementwise", "attention_split_kv", "kv_strategy", "cuda_graphs",
                "host_per_kernel_us", "host_per_graph_step_us", "host_per_request_ms", "extra_kernels_per_step",
-               "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB", "kv_context_tokens"});
+               "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB", "kv_context_tokens",
+               "offload_gpu_batch"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");
@@ -82,6 +83,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.memory_fraction = v.number_or("memory_fraction", 1.0, 0.05, 1.0);
   e.reserved_bytes = v.number_or("reserved_MiB", 0, 0, 1e6) * 1048576.0;
   e.kv_context_tokens = v.number_or("kv_context_tokens", 0, 0, 1e8);
+  e.offload_gpu_batch = v.number_or("offload_gpu_batch", 0, 0, 1e8);
   return e;
 }
 

@@ -110,6 +110,18 @@ Layout make_layout(const Parallelism& p, unsigned nodes, unsigned gpus_per_node,
   return l;
 }
 
+// "12 x rtx3090 + 4 x rtx4090", in stage order.
+std::string describe_kinds(const Layout& l) {
+  std::vector<std::pair<std::string, unsigned>> runs;
+  for (const Hardware* h : l.stage_hardware) {
+    if (runs.empty() || runs.back().first != h->spec().name) runs.emplace_back(h->spec().name, 0);
+    runs.back().second += l.stage_size();
+  }
+  std::string s;
+  for (const auto& [name, n] : runs) s += (s.empty() ? "" : " + ") + std::to_string(n) + " x " + name;
+  return s;
+}
+
 std::string describe(const Layout& l) {
   std::string s = "TP " + std::to_string(l.parallel.tp) + ", PP " + std::to_string(l.parallel.pp);
   if (l.parallel.ep > 1)
@@ -121,6 +133,9 @@ std::string describe(const Layout& l) {
     for (const auto& [b, e] : l.stage_layers) split += (split.empty() ? "" : "+") + std::to_string(e - b);
     s += ", layers " + split;
   }
+  if (!l.stage_hardware.empty()) s += ", GPUs " + describe_kinds(l);
+  if (l.host_layers > 0) s += ", " + std::to_string(l.host_layers) + " layers on the CPU";
+  if (l.host_experts) s += ", routed experts on the CPU";
   return s;
 }
 

@@ -1,5 +1,6 @@
 #include "genz/engine/memory_model.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "genz/host/error.hpp"
@@ -25,7 +26,7 @@ MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Pr
   MemoryEstimate m;
   m.stage = s;
   m.dense_weights = f.dense_weight_bytes;
-  m.expert_weights = f.expert_weight_bytes;
+  m.expert_weights = layout.host_experts ? 0 : f.expert_weight_bytes;
   m.embedding_weights = f.embedding_bytes;
   // Beams copy the prompt's cache in eager HF; paged engines share it.
   const double prompt_rows = engine.beam_copies_prompt ? r.batch * r.beam : r.batch;
@@ -42,7 +43,29 @@ MemoryEstimate stage_estimate(const Model& model, const Layout& layout, const Pr
   return m;
 }
 
+// What the CPU holds: its layers whole (weights and their KV cache), and with
+// expert offload every routed expert of the GPU layers.
+void host_estimate(const Model& model, const Layout& layout, const Precision& precision, const EngineProfile& engine,
+                   const Request& r, const HostSpec& host, MemoryEstimate& m) {
+  const unsigned n = model.info().layers;
+  m.host_capacity = host.memory_bytes;
+  if (layout.host_layers > 0) {
+    const ShardFootprint f = shard_footprint(model, layout, precision, engine, 0, layout.host_layers, false, false);
+    m.host_weights += f.dense_weight_bytes + f.expert_weight_bytes;
+    const double tokens =
+        std::max(r.batch * r.beam * (r.input + r.output), r.batch * r.beam * engine.kv_context_tokens);
+    m.host_kv = f.kv_bytes_per_token * tokens;
+  }
+  if (layout.host_experts)
+    m.host_weights +=
+        shard_footprint(model, layout, precision, engine, layout.host_layers, n, false, false).expert_weight_bytes;
+}
+
 }  // namespace
+
+double stage_memory(const Layout& layout, const HardwareSpec& hw, unsigned stage) {
+  return stage < layout.stage_hardware.size() ? layout.stage_hardware[stage]->spec().memory_bytes : hw.memory_bytes;
+}
 
 ShardFootprint shard_footprint(const Model& model, const Layout& layout, const Precision& precision,
                                const EngineProfile& engine, unsigned layer_begin, unsigned layer_end, bool first_stage,
@@ -62,14 +85,21 @@ ShardFootprint shard_footprint(const Model& model, const Layout& layout, const P
 }
 
 MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const Precision& precision,
-                               const EngineProfile& engine, const HardwareSpec& hw, const Request& r) {
+                               const EngineProfile& engine, const HardwareSpec& hw, const Request& r,
+                               const HostSpec* host) {
+  // The busiest GPU is the one with the least room left (GPUs of a
+  // heterogeneous pipeline differ in size).
   MemoryEstimate best;
   for (unsigned s = 0; s < layout.stage_layers.size(); ++s) {
     MemoryEstimate m = stage_estimate(model, layout, precision, engine, r, s);
-    if (s == 0 || m.peak() > best.peak()) best = m;
+    m.capacity = stage_memory(layout, hw, s);
+    m.usable = m.capacity * engine.memory_fraction - engine.reserved_bytes;
+    if (s == 0 || m.peak() - m.usable > best.peak() - best.usable) best = m;
   }
-  best.capacity = hw.memory_bytes;
-  best.usable = hw.memory_bytes * engine.memory_fraction - engine.reserved_bytes;
+  if (layout.offloads()) {
+    if (!host) throw InputError("the layout offloads to the CPU but no host is described: give --host");
+    host_estimate(model, layout, precision, engine, r, *host, best);
+  }
   return best;
 }
 
@@ -91,10 +121,18 @@ MemoryReport to_report(const MemoryEstimate& m, const Request& r) {
   line("total in use", m.after_prefill(), m.after_decode());
   line("peak transient activations (prefill)", m.transient_activations, 0);
   line("peak", m.peak(), m.peak());
+  if (m.host_capacity > 0) {
+    line("host: offloaded weights", m.host_weights, m.host_weights);
+    line("host: KV cache of its layers", m.host_kv, m.host_kv);
+    line("host: total (of its memory)", m.host_total(), m.host_total());
+  }
   return rep;
 }
 
 std::string describe_overflow(const MemoryEstimate& m, const std::string& hw_name) {
+  if (m.peak() <= m.usable && m.host_total() > m.host_capacity)
+    return "keeps " + gib(m.host_total()) + " in CPU memory (offloaded weights " + gib(m.host_weights) + ", KV cache " +
+           gib(m.host_kv) + ") but the host has " + gib(m.host_capacity);
   return "needs " + gib(m.peak()) + " on its busiest GPU (weights " + gib(m.weights()) + ", KV cache " +
          gib(m.kv_after_decode) + ", activations and logits " + gib(m.peak() - m.weights() - m.kv_after_decode) +
          ") but " + hw_name + " offers " + gib(m.usable) + (m.usable < m.capacity ? " of its " + gib(m.capacity) : "");

@@ -112,7 +112,7 @@ Predictor::Predictor(Components c) : c_(std::move(c)), host_(host_costs(*c_.engi
 Predictor::~Predictor() = default;
 
 std::unique_ptr<StepModel> Predictor::new_step_model() const {
-  return std::make_unique<StepModel>(*c_.hardware, *c_.comm, *c_.engine, c_.layout, host_, c_.names);
+  return std::make_unique<StepModel>(*c_.hardware, *c_.comm, *c_.engine, c_.layout, host_, c_.names, c_.cpu);
 }
 
 BuildRequest Predictor::build_request(Phase phase, double batch, double tokens, double context) const {

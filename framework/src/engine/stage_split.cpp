@@ -60,7 +60,9 @@ struct StageCosts {
 StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, const EngineProfile& e,
                        const HardwareSpec& hw, const Request& r) {
   const ModelInfo& info = model.info();
-  const double sequences = r.batch * r.beam, tokens = sequences * (r.input + r.output);
+  // KV held: the request's tokens, or the whole context an engine allocates
+  // at load (llama.cpp -c), as memory_model counts it.
+  const double sequences = r.batch * r.beam, tokens = sequences * std::max(r.input + r.output, e.kv_context_tokens);
   // Routed experts held are all read only when tokens touch every expert;
   // per decode step a layer reads its active share.
   const double active = info.experts > 0 ? std::min(1.0, sequences * info.experts_active / info.experts) : 1.0;
@@ -91,9 +93,18 @@ StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, 
   return c;
 }
 
+// What limits each stage: its GPUs' usable memory, and how long a layer
+// takes there relative to the first kind (a heterogeneous pipeline's faster
+// GPUs take more layers; decode time scales with bandwidth).
+struct StageLimits {
+  std::vector<double> memory, slowdown;
+};
+
 // Greedy left to right: each stage takes layers while it stays within both
 // caps and leaves at least one layer per later stage; the last takes the rest.
-std::optional<std::vector<unsigned>> fill(const StageCosts& c, unsigned stages, double memory_cap, double time_cap) {
+std::optional<std::vector<unsigned>> fill(const StageCosts& c, unsigned stages, const StageLimits& limits,
+                                          double time_cap) {
+  const std::vector<double>& memory_caps = limits.memory;
   const unsigned n = static_cast<unsigned>(c.layer.size());
   std::vector<unsigned> counts;
   unsigned next = 0;
@@ -104,13 +115,13 @@ std::optional<std::vector<unsigned>> fill(const StageCosts& c, unsigned stages, 
     unsigned take = 0;
     const unsigned most = last ? n - next : n - next - (stages - s - 1);
     while (take < most) {
-      const Cost& add = c.layer[next + take];
-      if (!last && (sum.memory + add.memory > memory_cap || sum.time + add.time > time_cap)) break;
+      const Cost add{c.layer[next + take].memory, c.layer[next + take].time * limits.slowdown[s]};
+      if (!last && (sum.memory + add.memory > memory_caps[s] || sum.time + add.time > time_cap)) break;
       sum.memory += add.memory;
       sum.time += add.time;
       ++take;
     }
-    if (take == 0 || sum.memory > memory_cap || sum.time > time_cap) return std::nullopt;
+    if (take == 0 || sum.memory > memory_caps[s] || sum.time > time_cap) return std::nullopt;
     counts.push_back(take);
     next += take;
   }
@@ -126,34 +137,54 @@ void set_stage_layers(Layout& l, const std::vector<unsigned>& counts, unsigned n
   const unsigned long long sum = std::accumulate(counts.begin(), counts.end(), 0ull);
   if (std::find(counts.begin(), counts.end(), 0u) != counts.end())
     throw InputError(flag + ": every stage needs at least one layer, found a 0");
-  if (sum != num_layers)
+  const unsigned on_gpus = num_layers - l.host_layers;
+  if (sum != on_gpus)
     throw InputError(flag + ": the counts add up to " + std::to_string(sum) + " layers, the model has " +
-                     std::to_string(num_layers));
+                     std::to_string(num_layers) +
+                     (l.host_layers ? " of which " + std::to_string(on_gpus) + " are on the GPUs" : std::string()));
   l.stage_layers.clear();
-  unsigned begin = 0;
+  unsigned begin = l.host_layers;
   for (unsigned n : counts) {
     l.stage_layers.emplace_back(begin, begin + n);
     begin += n;
   }
 }
 
+void set_host_layers(Layout& l, unsigned n, unsigned num_layers) {
+  const unsigned pp = l.parallel.pp;
+  if (n + pp > num_layers)
+    throw InputError("--offload-layers: expected at most " + std::to_string(num_layers - std::min(num_layers, pp)) +
+                     " (the model has " + std::to_string(num_layers) + " layers and each of the " + std::to_string(pp) +
+                     " GPU stages needs one), found " + std::to_string(n));
+  l.host_layers = n;
+  std::vector<unsigned> counts(pp, (num_layers - n) / pp);
+  for (unsigned i = 0; i < (num_layers - n) % pp; ++i) ++counts[i];
+  set_stage_layers(l, counts, num_layers, "--offload-layers");
+}
+
 std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, const Layout& l,
                                                           const Precision& precision, const EngineProfile& engine,
                                                           const HardwareSpec& hw, const Request& r) {
   const unsigned stages = l.parallel.pp, n = model.info().layers;
-  if (stages <= 1 || n < stages) return std::nullopt;
+  if (stages <= 1 || n < stages || l.offloads()) return std::nullopt;  // offload keeps the even split
   const StageCosts c = stage_costs(model, l, precision, engine, hw, r);
-  const double memory_cap = hw.memory_bytes * engine.memory_fraction - engine.reserved_bytes;
+  StageLimits limits;
+  for (unsigned s = 0; s < stages; ++s) {
+    limits.memory.push_back(stage_memory(l, hw, s) * engine.memory_fraction - engine.reserved_bytes);
+    const HardwareSpec& own = s < l.stage_hardware.size() ? l.stage_hardware[s]->spec() : hw;
+    limits.slowdown.push_back(hw.memory_bandwidth / own.memory_bandwidth);
+  }
   double total = c.first.time + c.last.time;
   for (const auto& x : c.layer) total += x.time;
-  auto best = fill(c, stages, memory_cap, total);
+  total *= std::max(1.0, *std::max_element(limits.slowdown.begin(), limits.slowdown.end()));
+  auto best = fill(c, stages, limits, total);
   if (!best) return std::nullopt;  // memory alone rules out every split
   // The smallest cap on a stage's time that a split meets (bisection on a
   // monotone feasibility; 40 halvings resolve it far below one layer).
   double lo = 0, hi = total;
   for (int i = 0; i < 40; ++i) {
     const double mid = (lo + hi) / 2;
-    if (auto counts = fill(c, stages, memory_cap, mid)) {
+    if (auto counts = fill(c, stages, limits, mid)) {
       hi = mid;
       best = std::move(counts);
     } else {

@@ -8,7 +8,7 @@ namespace genz {
 namespace {
 
 TEST(EngineProfile, BuiltInProfiles) {
-  EXPECT_EQ(engine_names(), "hf, ideal, llamacpp, trtllm, vllm");
+  EXPECT_EQ(engine_names(), "hf, ideal, ktransformers, llamacpp, trtllm, vllm");
   const EngineProfile* hf = find_engine("hf");
   ASSERT_NE(hf, nullptr);
   EXPECT_FALSE(hf->traits.fused_qkv);

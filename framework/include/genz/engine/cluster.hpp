@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "genz/engine/host_spec.hpp"
 #include "genz/sdk/hardware_spec.hpp"
 
 namespace genz {
@@ -18,6 +19,8 @@ struct ClusterSpec {
   unsigned gpus_per_node = 0;     // 0: as many as the layout needs, up to 8
   std::optional<LinkSpec> intra;  // overrides the hardware's own link
   LinkSpec inter;                 // bandwidth per node (all NICs); 0: one node only
+  std::optional<HostSpec> host;   // the CPU side, for offload
+  std::vector<std::string> gpus;  // hardware of each GPU in rank order, when they differ ("gpus" list)
 };
 
 const std::vector<ClusterSpec>& builtin_clusters();

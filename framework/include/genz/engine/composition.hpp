@@ -6,9 +6,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "genz/engine/engine_profile.hpp"
+#include "genz/engine/host_spec.hpp"
 #include "genz/engine/layout.hpp"
 #include "genz/engine/predictor.hpp"
 #include "genz/host/handle.hpp"
@@ -32,7 +34,16 @@ class Composition {
   EngineProfile engine;
   Layout layout;
   Precision precision;
+  std::string weight_format;                     // a GGUF file type ("q4_k_m"); empty: precision.weights
+  std::vector<Handle<Hardware>> other_hardware;  // further GPU kinds of a heterogeneous pipeline
+  std::optional<HostSpec> host;                  // the CPU side, for layouts that offload
+  std::shared_ptr<const Hardware> host_hardware;
   std::unique_ptr<Predictor> predictor;  // made by start()
+
+  /// The weights' format as the user named it.
+  std::string weights_name() const;
+  /// Describes the CPU side (memory, cores, PCIe) offloaded layers run on.
+  void set_host(const HostSpec& h);
 
   /// The layout rule: `p` on `nodes` x `gpus_per_node` GPUs joined by this
   /// hardware's intra-node link and `inter`, over this model's layers.

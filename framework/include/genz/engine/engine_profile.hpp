@@ -41,6 +41,9 @@ struct EngineProfile {
   double memory_fraction = 1.0;       // of GPU memory the engine may use
   double reserved_bytes = 0;          // CUDA context and workspace
   double kv_context_tokens = 0;  // > 0: KV cache allocated at load for this many tokens per sequence (llama.cpp -c)
+  // Prefill batches of at least this many tokens run CPU-resident weights on
+  // the GPU, streamed over PCIe (llama.cpp); 0: the CPU computes them.
+  double offload_gpu_batch = 0;
 };
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.

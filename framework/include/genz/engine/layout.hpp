@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "genz/sdk/comm.hpp"
+#include "genz/sdk/hardware.hpp"
 #include "genz/sdk/model.hpp"
 
 namespace genz {
@@ -35,6 +36,15 @@ struct Layout {
   GroupPlacement tp, ep;
   std::vector<BoundaryPlacement> boundaries;                // pp - 1 of them
   std::vector<std::pair<unsigned, unsigned>> stage_layers;  // [begin, end) per stage
+  // Offload to CPU memory (llama.cpp -ngl, KTransformers/--cpu-moe): layers
+  // [0, host_layers) run on the CPU, and with host_experts every routed
+  // expert does; the GPU stages hold the rest.
+  unsigned host_layers = 0;
+  bool host_experts = false;
+  // GPUs of different kinds in one pipeline (a cluster file's "gpus" list):
+  // the hardware of each stage, owned by the composition; empty: all alike.
+  std::vector<const Hardware*> stage_hardware;
+  bool offloads() const noexcept { return host_layers > 0 || host_experts; }
 
   unsigned stage_size() const noexcept;  // GPUs per pipeline stage
   unsigned world() const noexcept { return stage_size() * parallel.pp; }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "genz/engine/engine_profile.hpp"
+#include "genz/engine/host_spec.hpp"
 #include "genz/engine/layout.hpp"
 #include "genz/engine/predictor.hpp"
 #include "genz/sdk/hardware_spec.hpp"
@@ -23,6 +24,8 @@ struct MemoryEstimate {
   double transient_activations = 0;  // peak during prefill, freed after
   double capacity = 0;               // data sheet
   double usable = 0;                 // what the engine may use
+  // CPU memory of an offloading layout: the weights and KV cache kept there.
+  double host_weights = 0, host_kv = 0, host_capacity = 0;
 
   double weights() const noexcept { return dense_weights + expert_weights + embedding_weights; }
   double after_prefill() const noexcept { return weights() + kv_after_prefill + logits_kept; }
@@ -31,7 +34,8 @@ struct MemoryEstimate {
     const double prefill_peak = after_prefill() + transient_activations;
     return prefill_peak > after_decode() ? prefill_peak : after_decode();
   }
-  bool fits() const noexcept { return peak() <= usable; }
+  double host_total() const noexcept { return host_weights + host_kv; }
+  bool fits() const noexcept { return peak() <= usable && host_total() <= host_capacity; }
 };
 
 /// What one GPU of `layout` holds for layers [layer_begin, layer_end), as the
@@ -40,8 +44,14 @@ ShardFootprint shard_footprint(const Model& model, const Layout& layout, const P
                                const EngineProfile& engine, unsigned layer_begin, unsigned layer_end, bool first_stage,
                                bool last_stage);
 
+/// Memory of one GPU of `stage` (its own kind in a heterogeneous pipeline).
+double stage_memory(const Layout& layout, const HardwareSpec& hw, unsigned stage);
+
+/// `host`: the CPU side, required when the layout offloads. The busiest
+/// GPU is the one with the least room left.
 MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const Precision& precision,
-                               const EngineProfile& engine, const HardwareSpec& hw, const Request& r);
+                               const EngineProfile& engine, const HardwareSpec& hw, const Request& r,
+                               const HostSpec* host = nullptr);
 
 MemoryReport to_report(const MemoryEstimate& m, const Request& r);
 

@@ -39,6 +39,7 @@ struct Components {
   Layout layout;
   Precision precision;
   PluginNames names;
+  HostSide cpu;  // set when the layout offloads to the CPU
 };
 
 class Predictor {

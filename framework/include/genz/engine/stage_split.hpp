@@ -22,6 +22,10 @@ namespace genz {
 void set_stage_layers(Layout& l, const std::vector<unsigned>& counts, unsigned num_layers,
                       const std::string& flag = "--pp-layers");
 
+/// Puts layers [0, n) on the CPU and splits the rest evenly over the stages;
+/// throws InputError when fewer than one layer per stage would be left.
+void set_host_layers(Layout& l, unsigned n, unsigned num_layers);
+
 /// The layers per stage (counts) for `l`'s layout: each stage's weights, KV
 /// cache for request `r`, embedding or LM head and activations within the
 /// engine's usable memory, and among such splits the one whose slowest stage

@@ -5,6 +5,7 @@
 // launch its kernels (eager engines fall behind the GPU on small steps).
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -48,10 +49,20 @@ struct PluginNames {
   std::string model, hardware, comm;
 };
 
+/// The CPU side of an offloading layout (Layout::host_layers/host_experts).
+struct HostSide {
+  const Hardware* hardware = nullptr;  // the CPU as a roofline (host_hardware())
+  double pcie_bandwidth = 0;           // B/s, one direction
+  double pcie_latency = 0;             // s per transfer
+  // Prefill batches of at least this many tokens run CPU-resident layers on
+  // the GPU, streaming their weights over PCIe (llama.cpp); 0: the CPU computes.
+  double gpu_batch_threshold = 0;
+};
+
 class StepModel {
  public:
   StepModel(const Hardware& hw, const CommBackend& comm, const EngineProfile& engine, const Layout& layout,
-            HostCosts host, PluginNames names);
+            HostCosts host, PluginNames names, HostSide cpu = {});
 
   /// Lowers and times the graph built for `context` cached tokens.
   void load(const Graph& graph, Phase phase, double context);
@@ -61,19 +72,27 @@ class StepModel {
   std::vector<OpLine> breakdown(double context) const;
 
  private:
+  static constexpr unsigned kMaxDevices = 4;  // GPU kinds in one layout
   struct Timed {
     Op op;
-    OpCost cost;
-    std::size_t counts = 0;  // offset of this operator's per-stage counts in counts_
+    OpCost cost;                                // on the first GPU kind
+    std::array<OpCost, kMaxDevices - 1> other;  // on the others (heterogeneous pipelines)
+    OpCost cpu_cost;                            // on the CPU side, when the layout offloads
+    std::size_t counts = 0;                     // offset of this operator's per-stage counts in counts_
     // Context-dependent operators: resources are affine in the cache length,
     // so they are lowered once and moved along the line per context.
     double base_kv_len = 0, flops_per_token = 0, bytes_per_token = 0;
   };
-  OpCost time_op(const Op& op) const;
+  OpCost time_op(const Op& op, unsigned device = 0) const;
+  const OpCost& cost_on(const Timed& t, unsigned device) const { return device == 0 ? t.cost : t.other[device - 1]; }
+  OpCost time_on_cpu(const Op& op, const OpCost& gpu) const;
+  void add_cpu_transfers(const Graph& graph);
+  void add_cpu_slot(double context, StepPoint& p) const;
   void add_static(const Timed& t);
   void prepare_dynamic(Timed& t) const;
-  OpCost retime(const Timed& t, double context, Op& scratch) const;
+  OpCost retime(const Timed& t, double context, Op& scratch, unsigned device = 0) const;
   double count(const Timed& t, std::size_t stage) const { return counts_[t.counts + stage]; }
+  std::size_t slots() const noexcept { return stage_gpu_.size() + (cpu_.hardware ? 1 : 0); }
 
   const Hardware& hw_;
   const CommBackend& comm_;
@@ -81,6 +100,9 @@ class StepModel {
   const Layout& layout_;
   HostCosts host_;
   PluginNames names_;
+  HostSide cpu_;
+  std::vector<const Hardware*> devices_;  // distinct GPU kinds; [0] is hw_
+  std::vector<unsigned> stage_device_;    // per stage, into devices_
   Phase phase_ = Phase::prefill;
   double built_context_ = 0;
   std::vector<Timed> static_, dynamic_;
@@ -88,6 +110,10 @@ class StepModel {
   std::vector<double> stage_gpu_, stage_kernels_;
   std::vector<GroupSplit> stage_split_;
   std::vector<double> boundary_seconds_;
+  // The CPU slot: its operators' time and the PCIe transfers to and from it.
+  double cpu_static_ = 0, cpu_transfers_ = 0;
+  bool gpu_prefill_ = false;  // this step runs CPU-resident layers on the GPU
+  GroupSplit cpu_split_{};
   double pipeline_bytes_ = 0;
   mutable std::vector<double> dynamic_seconds_;  // scratch for at(); not thread-safe
   mutable std::vector<Op> dynamic_scratch_;

@@ -12,6 +12,7 @@
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/op.hpp"
+#include "genz/sdk/op_resources.hpp"
 
 namespace genz {
 inline namespace v1 {
@@ -100,6 +101,9 @@ class RooflineHardware : public Hardware {
   double achievable_flops(const Op& op) const noexcept {
     const AchievedSpec& a = spec_.achieved;
     if (op.kind == OpKind::elementwise) return std::max(spec_.vector_flops, 1e9);
+    // Block-format matrix-vector products run on the vector units (dp4a).
+    if (op.kind == OpKind::gemm && is_block_format(op.w_dtype) && op.m <= kBlockVectorRows)
+      return std::max(spec_.vector_flops, 1e9) * a.compute_fraction;
     double peak = spec_.peak_for(op.compute_dtype, accumulate16_);
     if (peak <= 0) peak = spec_.peak_for(DType::bf16, accumulate16_);
     if (peak <= 0) peak = spec_.peak_for(DType::fp16, accumulate16_);

@@ -36,7 +36,8 @@ constexpr double kMaxTflops = 1e5, kMaxGBps = 1e5, kMaxGiB = 1e5;
 inline void read_peaks(const JsonView& table, std::array<double, kDTypeCount>& out) {
   for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
     const auto t = parse_dtype(it.key());
-    if (!t) table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
+    if (!t || index_of(*t) >= kDTypeCount)
+      table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
     out[index_of(*t)] = table.number(it.key().c_str(), 0, kMaxTflops) * kTera;
   }
 }

@@ -62,6 +62,7 @@ struct HardwareSpec {
 
   double peak_for(DType t, bool accumulate16 = false) const noexcept {
     const int i = index_of(t);
+    if (i >= kDTypeCount) return 0;  // block formats are dequantized first
     if (accumulate16 && peak_acc16[i] > 0) return peak_acc16[i];
     return peak[i];
   }
