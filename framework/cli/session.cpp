@@ -150,7 +150,10 @@ EngineProfile engine_by_name(const Options& o) {
 
 EngineProfile open_engine(const Options& o) {
   EngineProfile e = engine_by_name(o);
-  if (o.gpu_mem_util) e.memory_fraction = *o.gpu_mem_util;
+  if (o.gpu_mem_util) {
+    e.memory_fraction = *o.gpu_mem_util;
+    e.memory_fraction_by_tp.clear();
+  }
   if (o.ctx_size) e.kv_context_tokens = *o.ctx_size;
   return e;
 }

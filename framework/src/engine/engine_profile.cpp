@@ -1,5 +1,7 @@
 #include "genz/engine/engine_profile.hpp"
 
+#include <cstdlib>
+
 #include "genz/host/error.hpp"
 #include "genz_embedded.hpp"
 
@@ -59,7 +61,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   v.only_keys({"name", "description", "traits", "elementwise", "attention_split_kv", "kv_strategy", "cuda_graphs",
                "host_per_kernel_us", "host_per_graph_step_us", "host_per_request_ms", "extra_kernels_per_step",
                "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB", "kv_context_tokens",
-               "offload_gpu_batch"});
+               "offload_gpu_batch", "memory_fraction_by_tp"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");
@@ -81,6 +83,16 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.keeps_prompt_logits = v.boolean_or("keeps_prompt_logits", false);
   e.beam_copies_prompt = v.boolean_or("beam_copies_prompt", true);
   e.memory_fraction = v.number_or("memory_fraction", 1.0, 0.05, 1.0);
+  if (v.has("memory_fraction_by_tp")) {
+    const JsonView t = v.object("memory_fraction_by_tp");
+    for (auto it = t.raw().begin(); it != t.raw().end(); ++it) {
+      char* end = nullptr;
+      const unsigned long tp = std::strtoul(it.key().c_str(), &end, 10);
+      if (it.key().empty() || *end != '\0' || tp < 1 || tp > 1024)
+        t.fail(it.key(), "a TP degree (1..1024) as the key", "\"" + it.key() + "\"");
+      e.memory_fraction_by_tp.emplace_back(static_cast<unsigned>(tp), t.number(it.key().c_str(), 0.05, 1.0));
+    }
+  }
   e.reserved_bytes = v.number_or("reserved_MiB", 0, 0, 1e6) * 1048576.0;
   e.kv_context_tokens = v.number_or("kv_context_tokens", 0, 0, 1e8);
   e.offload_gpu_batch = v.number_or("offload_gpu_batch", 0, 0, 1e8);

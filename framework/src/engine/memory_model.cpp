@@ -93,7 +93,7 @@ MemoryEstimate estimate_memory(const Model& model, const Layout& layout, const P
   for (unsigned s = 0; s < layout.stage_layers.size(); ++s) {
     MemoryEstimate m = stage_estimate(model, layout, precision, engine, r, s);
     m.capacity = stage_memory(layout, hw, s);
-    m.usable = m.capacity * engine.memory_fraction - engine.reserved_bytes;
+    m.usable = m.capacity * engine.memory_fraction_for(layout.parallel.tp) - engine.reserved_bytes;
     if (s == 0 || m.peak() - m.usable > best.peak() - best.usable) best = m;
   }
   if (layout.offloads()) {

@@ -170,7 +170,7 @@ std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, co
   const StageCosts c = stage_costs(model, l, precision, engine, hw, r);
   StageLimits limits;
   for (unsigned s = 0; s < stages; ++s) {
-    limits.memory.push_back(stage_memory(l, hw, s) * engine.memory_fraction - engine.reserved_bytes);
+    limits.memory.push_back(stage_memory(l, hw, s) * engine.memory_fraction_for(l.parallel.tp) - engine.reserved_bytes);
     const HardwareSpec& own = s < l.stage_hardware.size() ? l.stage_hardware[s]->spec() : hw;
     limits.slowdown.push_back(hw.memory_bandwidth / own.memory_bandwidth);
   }

@@ -8,7 +8,7 @@ namespace genz {
 namespace {
 
 TEST(EngineProfile, BuiltInProfiles) {
-  EXPECT_EQ(engine_names(), "hf, ideal, ktransformers, llamacpp, trtllm, vllm");
+  EXPECT_EQ(engine_names(), "hf, ideal, ktransformers, llamacpp, sglang, trtllm, vllm");
   const EngineProfile* hf = find_engine("hf");
   ASSERT_NE(hf, nullptr);
   EXPECT_FALSE(hf->traits.fused_qkv);
@@ -35,6 +35,26 @@ TEST(EngineProfile, FileErrorsNameTheKey) {
   }
   EXPECT_THROW(engine_from_text(R"({"name": "x", "kv_strategy": "paged"})", "e.json"), InputError);
   EXPECT_THROW(engine_from_text(R"({"description": "no name"})", "e.json"), InputError);
+}
+
+}  // namespace
+}  // namespace genz
+
+namespace genz {
+namespace {
+
+// SGLang's mem_fraction_static default falls with the TP degree
+// (server_args.py); --gpu-mem-util replaces the whole table.
+TEST(EngineProfile, MemoryFractionByTensorParallelDegree) {
+  const EngineProfile& s = *find_engine("sglang");
+  EXPECT_DOUBLE_EQ(s.memory_fraction_for(1), 0.88);
+  EXPECT_DOUBLE_EQ(s.memory_fraction_for(3), 0.87);
+  EXPECT_DOUBLE_EQ(s.memory_fraction_for(4), 0.85);
+  EXPECT_DOUBLE_EQ(s.memory_fraction_for(8), 0.81);
+  EXPECT_DOUBLE_EQ(s.memory_fraction_for(32), 0.79);
+  EXPECT_DOUBLE_EQ(find_engine("vllm")->memory_fraction_for(8), 0.9);
+  EXPECT_THROW(engine_from_text(R"({"name": "x", "memory_fraction_by_tp": {"two": 0.8}})", "x.json"), InputError);
+  EXPECT_THROW(engine_from_text(R"({"name": "x", "memory_fraction_by_tp": {"2": 1.8}})", "x.json"), InputError);
 }
 
 }  // namespace

@@ -39,7 +39,16 @@ struct EngineProfile {
   bool keeps_prompt_logits = false;   // prompt logits alive after prefill
   bool beam_copies_prompt = true;     // beams hold their own prompt KV
   double memory_fraction = 1.0;       // of GPU memory the engine may use
-  double reserved_bytes = 0;          // CUDA context and workspace
+  // Engines whose default depends on the TP degree (SGLang): (smallest TP, fraction).
+  std::vector<std::pair<unsigned, double>> memory_fraction_by_tp;
+  double memory_fraction_for(unsigned tp) const noexcept {
+    double f = memory_fraction;
+    unsigned best = 0;
+    for (const auto& [from, fraction] : memory_fraction_by_tp)
+      if (tp >= from && from > best) best = from, f = fraction;
+    return f;
+  }
+  double reserved_bytes = 0;     // CUDA context and workspace
   double kv_context_tokens = 0;  // > 0: KV cache allocated at load for this many tokens per sequence (llama.cpp -c)
   // Prefill batches of at least this many tokens run CPU-resident weights on
   // the GPU, streamed over PCIe (llama.cpp); 0: the CPU computes them.
