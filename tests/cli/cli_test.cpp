@@ -396,7 +396,7 @@ TEST(Cli, SweepNamesThatDoNotExistAreRefusedBeforeRunning) {
   EXPECT_EQ(r.out, "");
   EXPECT_FALSE(std::filesystem::exists(csv));
   EXPECT_EQ(run_genz("sweep tp=2 --tp 2").exit_code, 2);
-  EXPECT_EQ(run_genz("sweep engine=sglang").exit_code, 2);
+  EXPECT_EQ(run_genz("sweep engine=tgi").exit_code, 2);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "genz/engine/cluster.hpp"
 
+#include "builtin_list.hpp"
 #include "genz/host/error.hpp"
-#include "genz_embedded.hpp"
 
 namespace genz_embedded {
 extern const File cluster_files[];
@@ -72,27 +72,17 @@ ClusterSpec cluster_from_text(const std::string& text, const std::string& source
 }
 
 const std::vector<ClusterSpec>& builtin_clusters() {
-  static const std::vector<ClusterSpec> clusters = [] {
-    std::vector<ClusterSpec> out;
-    for (std::size_t i = 0; i < genz_embedded::cluster_files_count; ++i) {
-      const auto& f = genz_embedded::cluster_files[i];
-      out.push_back(cluster_from_text(f.text, std::string("built-in cluster ") + f.name));
-    }
-    return out;
-  }();
+  static const std::vector<ClusterSpec> clusters = parse_builtins<ClusterSpec>(
+      genz_embedded::cluster_files, genz_embedded::cluster_files_count, "cluster", cluster_from_text);
   return clusters;
 }
 
 const ClusterSpec* find_cluster(const std::string& name) {
-  for (const auto& c : builtin_clusters())
-    if (c.name == name) return &c;
-  return nullptr;
+  return find_named(builtin_clusters(), name);
 }
 
 std::string cluster_names() {
-  std::string s;
-  for (const auto& c : builtin_clusters()) s += (s.empty() ? "" : ", ") + c.name;
-  return s;
+  return joined_names(builtin_clusters());
 }
 
 }  // namespace genz

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
+#include "builtin_list.hpp"
 #include "genz/host/error.hpp"
-#include "genz_embedded.hpp"
 
 namespace genz_embedded {
 extern const File engine_files[];
@@ -106,27 +106,17 @@ EngineProfile engine_from_text(const std::string& text, const std::string& sourc
 }
 
 const std::vector<EngineProfile>& builtin_engines() {
-  static const std::vector<EngineProfile> engines = [] {
-    std::vector<EngineProfile> out;
-    for (std::size_t i = 0; i < genz_embedded::engine_files_count; ++i) {
-      const auto& f = genz_embedded::engine_files[i];
-      out.push_back(engine_from_text(f.text, std::string("built-in engine ") + f.name));
-    }
-    return out;
-  }();
+  static const std::vector<EngineProfile> engines = parse_builtins<EngineProfile>(
+      genz_embedded::engine_files, genz_embedded::engine_files_count, "engine", engine_from_text);
   return engines;
 }
 
 const EngineProfile* find_engine(const std::string& name) {
-  for (const auto& e : builtin_engines())
-    if (e.name == name) return &e;
-  return nullptr;
+  return find_named(builtin_engines(), name);
 }
 
 std::string engine_names() {
-  std::string s;
-  for (const auto& e : builtin_engines()) s += (s.empty() ? "" : ", ") + e.name;
-  return s;
+  return joined_names(builtin_engines());
 }
 
 }  // namespace genz

@@ -1,7 +1,7 @@
 #include "genz/engine/host_spec.hpp"
 
+#include "builtin_list.hpp"
 #include "genz/host/error.hpp"
-#include "genz_embedded.hpp"
 
 namespace genz_embedded {
 extern const File host_files[];
@@ -55,27 +55,17 @@ HostSpec host_from_text(const std::string& text, const std::string& source) {
 }
 
 const std::vector<HostSpec>& builtin_hosts() {
-  static const std::vector<HostSpec> hosts = [] {
-    std::vector<HostSpec> out;
-    for (std::size_t i = 0; i < genz_embedded::host_files_count; ++i) {
-      const auto& f = genz_embedded::host_files[i];
-      out.push_back(host_from_text(f.text, std::string("built-in host ") + f.name));
-    }
-    return out;
-  }();
+  static const std::vector<HostSpec> hosts =
+      parse_builtins<HostSpec>(genz_embedded::host_files, genz_embedded::host_files_count, "host", host_from_text);
   return hosts;
 }
 
 const HostSpec* find_host(const std::string& name) {
-  for (const auto& h : builtin_hosts())
-    if (h.name == name) return &h;
-  return nullptr;
+  return find_named(builtin_hosts(), name);
 }
 
 std::string host_names() {
-  std::string s;
-  for (const auto& h : builtin_hosts()) s += (s.empty() ? "" : ", ") + h.name;
-  return s;
+  return joined_names(builtin_hosts());
 }
 
 std::unique_ptr<Hardware> host_hardware_of(const HostSpec& h) {
