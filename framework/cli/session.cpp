@@ -350,6 +350,8 @@ std::string offload_advice(const Session& s, const Request& largest) {
   for (unsigned n = 1; n + pp <= layers; ++n) {
     Layout l = s.layout;
     set_host_layers(l, n, layers);
+    if (auto split = balanced_stage_split(*s.model, l, s.precision, s.engine, s.hardware->spec(), largest))
+      set_stage_layers(l, *split, layers, "the balanced split");
     if (fits(l))
       return ". Or keep " + std::to_string(n) + " layers in CPU memory (--offload-layers " + std::to_string(n) + ", " +
              where + ")";

@@ -78,11 +78,14 @@ StageCosts stage_costs(const Model& model, const Layout& l, const Precision& p, 
     return 2 * params * prefill_rows / flops_per_s + r.output * (decode_bytes / bytes_per_s + decode_wait);
   };
   StageCosts c;
-  for (const ShardFootprint& f : fp.layer) {
-    const double kv = f.kv_bytes_per_token * tokens;
-    c.layer.push_back({f.dense_weight_bytes + f.expert_weight_bytes + kv,
-                       seconds((f.dense_weight_bytes + f.expert_weight_bytes) / weight_bytes, sequences * r.input,
-                               f.dense_weight_bytes + f.expert_weight_bytes * active + kv, wait)});
+  // Only the GPU layers are split; experts kept in CPU memory weigh nothing here.
+  const double on_gpu = l.host_experts ? 0.0 : 1.0;
+  for (std::size_t i = l.host_layers; i < fp.layer.size(); ++i) {
+    const ShardFootprint& f = fp.layer[i];
+    const double kv = f.kv_bytes_per_token * tokens, experts = f.expert_weight_bytes * on_gpu;
+    c.layer.push_back({f.dense_weight_bytes + experts + kv,
+                       seconds((f.dense_weight_bytes + experts) / weight_bytes, sequences * r.input,
+                               f.dense_weight_bytes + experts * active + kv, wait)});
   }
   const ShardFootprint& mid = fp.layer.front();
   const double head = fp.last.embedding_bytes - mid.embedding_bytes;
@@ -166,7 +169,7 @@ std::optional<std::vector<unsigned>> balanced_stage_split(const Model& model, co
                                                           const Precision& precision, const EngineProfile& engine,
                                                           const HardwareSpec& hw, const Request& r) {
   const unsigned stages = l.parallel.pp, n = model.info().layers;
-  if (stages <= 1 || n < stages || l.offloads()) return std::nullopt;  // offload keeps the even split
+  if (stages <= 1 || n < stages + l.host_layers) return std::nullopt;
   const StageCosts c = stage_costs(model, l, precision, engine, hw, r);
   StageLimits limits;
   for (unsigned s = 0; s < stages; ++s) {
