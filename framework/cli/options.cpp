@@ -41,7 +41,8 @@ po::options_description describe_options() {
       "system_eff", po::value<double>(), "original tool's efficiency factor: sets compute and bandwidth fractions")(
       "comm", po::value<std::string>(), "communication backend: nv_like or pcie_like (default: by link kind)")(
       "comm_backend", po::value<std::string>(), "alias of --comm")(
-      "engine", po::value<std::string>(), "serving engine profile: hf, vllm (default), trtllm, ideal")(
+      "engine", po::value<std::string>(),
+      "serving engine profile: vllm (default), trtllm, sglang, hf, llamacpp, ktransformers, ideal")(
       "engine-file", po::value<std::string>(), "engine profile JSON")(
       "gpu-mem-util", po::value<double>(),
       "fraction of GPU memory the engine may use (default: the engine's, e.g. vLLM 0.9, llama.cpp 1.0)")(
@@ -64,7 +65,8 @@ po::options_description describe_options() {
       "pp-layers", po::value<std::string>(),
       "layers per pipeline stage, e.g. 4,4,3 (default: every stage fits, the slowest as fast as possible)")(
       "ep", po::value<std::string>(), "expert parallel degree (MoE, 1..1024)")(
-      "dtype", po::value<std::string>(), "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only)")(
+      "dtype", po::value<std::string>(),
+      "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only), or a GGUF type: q4_k_m, q8_0, iq2_xxs, ...")(
       "quantization", po::value<std::string>(), "alias of --dtype")("act-dtype", po::value<std::string>(),
                                                                     "activations (default: from --dtype)")(
       "kv-dtype", po::value<std::string>(), "KV cache (default: the activation format)")(
