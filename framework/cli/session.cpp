@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <vector>
 
-#include "genz/engine/gguf_model.hpp"
 #include "genz/engine/layout_search.hpp"
 #include "genz/engine/stage_split.hpp"
 #include "genz/host/error.hpp"
@@ -474,10 +473,7 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
   s->model = open_model(*s->registry, o);
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);
-  if (const GgufFtype* gguf = find_gguf_ftype(o.dtype)) {
-    s->model = with_gguf_ftype(s->model, *gguf);
-    s->weight_format = gguf->name;
-  }
+  if (const GgufFtype* gguf = find_gguf_ftype(o.dtype)) s->use_gguf(*gguf);
   choose_layout(*s, o, largest);
   check_links(*s, o);
   const std::string comm = !o.comm.empty()            ? o.comm

@@ -5,9 +5,7 @@
 #include <map>
 
 #include "genz/engine/composition.hpp"
-#include "genz/engine/gguf_model.hpp"
 #include "genz/engine/memory_model.hpp"
-#include "genz/engine/stage_split.hpp"
 #include "genz/host/error.hpp"
 #include "genz/io/csv_reader.hpp"
 #include "genz_embedded.hpp"
@@ -59,10 +57,7 @@ std::unique_ptr<Composition> stack_of(const std::shared_ptr<const PluginRegistry
   auto c = compose(reg, r);
   c->engine.cuda_graphs = p["cuda_graphs"] == "1";
   c->engine.host_per_request = 0;  // llama-bench and the tutorial time the model's forward passes only
-  if (gguf) {
-    c->model = with_gguf_ftype(c->model, *gguf);
-    c->weight_format = gguf->name;
-  }
+  if (gguf) c->use_gguf(*gguf);
   if (!p["host"].empty()) {
     const HostSpec* h = find_host(p["host"]);
     if (!h) throw Error("published row names an unknown host '" + p["host"] + "'");

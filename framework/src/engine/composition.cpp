@@ -1,5 +1,6 @@
 #include "genz/engine/composition.hpp"
 
+#include "genz/engine/gguf_model.hpp"
 #include "genz/host/error.hpp"
 
 namespace genz {
@@ -12,6 +13,12 @@ Composition::~Composition() {
 
 std::string Composition::weights_name() const {
   return weight_format.empty() ? std::string(name_of(precision.weights)) : weight_format;
+}
+
+void Composition::use_gguf(const GgufFtype& f) {
+  model = with_gguf_ftype(model, f);
+  weight_format = f.name;
+  precision.weights = f.base;
 }
 
 void Composition::set_host(const HostSpec& h) {

@@ -4,15 +4,13 @@
 #include <memory>
 #include <stdexcept>
 
+#include "genz/engine/lowering.hpp"
+
 namespace genz {
 namespace {
 
 bool is_weight_matrix(const Op& op) {
   return op.kind == OpKind::gemm && op.b_is_weight && role_of_operator(op.name_view()) != TensorRole::other;
-}
-
-bool is_expert(const Op& op) {
-  return op.name_view().rfind("experts_", 0) == 0;
 }
 
 class GgufModel final : public Model {
@@ -93,8 +91,8 @@ class GgufModel final : public Model {
     const Op* experts_down = nullptr;
     for (const Op& op : g.ops) {
       if (op.kind != OpKind::gemm || !op.b_is_weight) continue;
-      const double per_layer = op.count * op.k * op.n * (is_expert(op) ? 1.0 : op.batch);
-      if (is_expert(op)) {
+      const double per_layer = op.count * op.k * op.n * (is_routed_expert(op) ? 1.0 : op.batch);
+      if (is_routed_expert(op)) {
         expert_elements += per_layer;
         if (role_of_operator(op.name_view()) == TensorRole::ffn_down) {
           down_elements += per_layer;

@@ -15,10 +15,6 @@ double overlap(unsigned a0, unsigned a1, unsigned b0, unsigned b1) {
   return hi > lo ? static_cast<double>(hi - lo) : 0.0;
 }
 
-bool is_routed_expert(const Op& op) {
-  return op.name_view().rfind("experts_", 0) == 0;
-}
-
 // Instances of `op` per GPU stage, then (with a CPU side) on the CPU.
 void append_stage_counts(const Op& op, const Layout& layout, bool cpu_slot, std::vector<double>& out) {
   const std::size_t stages = layout.stage_layers.size();
@@ -44,10 +40,6 @@ void append_stage_counts(const Op& op, const Layout& layout, bool cpu_slot, std:
                overlap(op.layer_begin, op.layer_end, layout.stage_layers[s].first, layout.stage_layers[s].second);
       break;
   }
-}
-
-bool role_is_down(const Op& op) {
-  return op.name_view() == "experts_down";
 }
 
 bool valid_cost(const OpCost& c) {
@@ -118,8 +110,7 @@ void StepModel::add_cpu_transfers(const Graph& graph) {
   if (layout_.host_layers > 0) cpu_transfers_ += one;
   if (!layout_.host_experts || gpu_prefill_) return;
   for (const Timed& t : static_)
-    if (is_routed_expert(t.op) && role_is_down(t.op))
-      cpu_transfers_ += 2 * one * count(t, stage_gpu_.size()) / t.op.count;
+    if (t.op.name_view() == "experts_down") cpu_transfers_ += 2 * one * count(t, stage_gpu_.size()) / t.op.count;
 }
 
 OpCost StepModel::time_op(const Op& op, unsigned device) const {

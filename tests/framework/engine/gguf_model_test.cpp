@@ -10,10 +10,8 @@ namespace {
 
 test::Stack gguf_stack(const std::string& model, const std::string& ftype) {
   test::Stack st = test::stack(model, "h100", "pcie_like", "llamacpp");
-  const GgufFtype& f = *find_gguf_ftype(ftype);
-  st->precision = {f.base, DType::fp16, DType::fp16};
-  st->model = with_gguf_ftype(st->model, f);
-  st->weight_format = f.name;
+  st->precision = {DType::fp16, DType::fp16, DType::fp16};
+  st->use_gguf(*find_gguf_ftype(ftype));
   st->start();
   return st;
 }

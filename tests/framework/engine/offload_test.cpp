@@ -1,7 +1,6 @@
 // Offload to CPU memory: layers or routed experts on the host, timed there.
 #include <gtest/gtest.h>
 
-#include "genz/engine/gguf_model.hpp"
 #include "genz/engine/memory_model.hpp"
 #include "genz/engine/stage_split.hpp"
 #include "genz/host/error.hpp"
@@ -12,9 +11,8 @@ namespace {
 
 test::Stack offload_stack(const std::string& model, const std::string& engine, const std::string& host) {
   test::Stack st = test::stack(model, "rtx4090", "pcie_like", engine);
-  const GgufFtype& f = *find_gguf_ftype("q4_k_m");
-  st->precision = {f.base, DType::fp16, DType::fp16};
-  st->model = with_gguf_ftype(st->model, f);
+  st->precision = {DType::fp16, DType::fp16, DType::fp16};
+  st->use_gguf(*find_gguf_ftype("q4_k_m"));
   st->set_host(*find_host(host));
   return st;
 }

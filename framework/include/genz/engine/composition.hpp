@@ -10,6 +10,7 @@
 #include <string>
 
 #include "genz/engine/engine_profile.hpp"
+#include "genz/engine/gguf_mix.hpp"
 #include "genz/engine/host_spec.hpp"
 #include "genz/engine/layout.hpp"
 #include "genz/engine/predictor.hpp"
@@ -42,6 +43,9 @@ class Composition {
 
   /// The weights' format as the user named it.
   std::string weights_name() const;
+  /// Stores the weights as GGUF file type `f`: wraps the model (gguf_model.hpp),
+  /// names the format and sets the weights' base block format.
+  void use_gguf(const GgufFtype& f);
   /// Describes the CPU side (memory, cores, PCIe) offloaded layers run on.
   void set_host(const HostSpec& h);
 

@@ -53,7 +53,7 @@ MixFacts mix_facts(const ModelInfo& info);
 /// Assumes no importance matrix except for IQ1/IQ2 types, which require one.
 DType tensor_format(const GgufFtype& f, TensorRole role, unsigned layer, const MixFacts& m);
 
-/// Mean bits per weight of a role over all layers (for reports).
+/// Mean bits per weight of a role over all layers.
 double mean_bits(const GgufFtype& f, TensorRole role, const MixFacts& m);
 
 }  // namespace genz

@@ -7,6 +7,12 @@
 
 namespace genz {
 
+/// A routed experts' matrix of the built-in graph builder (experts_gate_up,
+/// experts_up, experts_down): what expert offload moves to the CPU.
+inline bool is_routed_expert(const Op& op) noexcept {
+  return op.name_view().rfind("experts_", 0) == 0;
+}
+
 /// Fills op.flops, bytes, kernels, parallel_units and compute_dtype.
 void lower(Op& op, const EngineProfile& engine) noexcept;
 

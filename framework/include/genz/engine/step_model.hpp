@@ -51,7 +51,7 @@ struct PluginNames {
 
 /// The CPU side of an offloading layout (Layout::host_layers/host_experts).
 struct HostSide {
-  const Hardware* hardware = nullptr;  // the CPU as a roofline (host_hardware())
+  const Hardware* hardware = nullptr;  // the CPU as a roofline (host_hardware_of())
   double pcie_bandwidth = 0;           // B/s, one direction
   double pcie_latency = 0;             // s per transfer
   // Prefill batches of at least this many tokens run CPU-resident layers on
@@ -92,7 +92,6 @@ class StepModel {
   void prepare_dynamic(Timed& t) const;
   OpCost retime(const Timed& t, double context, Op& scratch, unsigned device = 0) const;
   double count(const Timed& t, std::size_t stage) const { return counts_[t.counts + stage]; }
-  std::size_t slots() const noexcept { return stage_gpu_.size() + (cpu_.hardware ? 1 : 0); }
 
   const Hardware& hw_;
   const CommBackend& comm_;
