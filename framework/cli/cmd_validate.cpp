@@ -9,15 +9,48 @@
 //                per line, # comments) may fail, and must still fail
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
 #include "genz/calibration/validation.hpp"
 #include "genz/host/error.hpp"
+#include "genz/serving/published_serving.hpp"
 #include "session.hpp"
 
 namespace genz::cli {
+namespace {
+
+// Absolute errors' mean, median, p90 and max, as the other rows report them.
+ValidationRow row_of(const ServingCheck& c) {
+  ValidationRow r;
+  r.dataset = c.dataset;
+  r.metric = c.metric;
+  r.available = c.available;
+  r.note = c.note;
+  std::vector<double> a;
+  for (double e : c.errors_pct) a.push_back(std::fabs(e));
+  std::sort(a.begin(), a.end());
+  r.n = a.size();
+  if (!a.empty()) {
+    double sum = 0;
+    for (double e : a) sum += e;
+    r.mape = sum / static_cast<double>(a.size());
+    r.median = a[a.size() / 2];
+    r.p90 = a[std::min(a.size() - 1, a.size() * 9 / 10)];
+    r.max = a.back();
+  }
+  if (c.target_mape > 0) {
+    r.has_target = true;
+    r.target_stat = Stat::mape;
+    r.threshold = c.target_mape;
+  }
+  return r;
+}
+
+}  // namespace
 
 int run_validate(const Options& o) {
   namespace fs = std::filesystem;
@@ -28,7 +61,8 @@ int run_validate(const Options& o) {
     throw InputError("validate: the measurements directory " + dir + " does not exist (give --data-dir)");
   auto registry = std::make_shared<PluginRegistry>();
   load_plugins(*registry, o);
-  const std::vector<ValidationRow> rows = run_validation(registry, dir, o.folds);
+  std::vector<ValidationRow> rows = run_validation(registry, dir, o.folds);
+  for (const ServingCheck& c : published_serving_checks(registry, dir)) rows.push_back(row_of(c));
   print_validation(std::cout, rows);
   const ValidationVerdict v = judge(rows, o.known_failures);
   for (const auto& m : v.messages) spdlog::warn("{}", m);

@@ -17,7 +17,8 @@ constexpr unsigned kMaxNodes = 100000;
 constexpr unsigned kMaxGpusPerNode = 1024;
 constexpr unsigned kMaxDegree = 1024;
 
-const char* const kCommands[] = {"predict", "plugins", "memory", "calibrate", "validate", "make-trace", "sweep"};
+const char* const kCommands[] = {"predict",  "plugins",    "memory", "calibrate",
+                                 "validate", "make-trace", "sweep",  "simulate"};
 
 po::options_description describe_options() {
   po::options_description general("General");
@@ -98,13 +99,30 @@ po::options_description describe_options() {
       "network", po::value<std::vector<std::string>>()->composing(), "calibrate: collective timing tables (Vidur CSV)")(
       "folds", po::value<std::string>()->default_value("5"), "calibrate: cross-validation folds")(
       "data-dir", po::value<std::string>(), "validate: the measurements directory (default ../shared/data)")(
-      "requests", po::value<std::string>(), "make-trace: number of requests")(
-      "seed", po::value<std::string>()->default_value("1"), "make-trace: random seed")(
+      "requests", po::value<std::string>(), "make-trace, simulate: number of requests")(
+      "seed", po::value<std::string>()->default_value("1"), "make-trace, simulate: random seed")(
       "strict", "validate: exit 1 when a check misses its target")(
       "known", po::value<std::string>(), "validate --strict: file of checks allowed (and required) to fail");
 
+  po::options_description sim("Serving simulation (genz simulate)");
+  sim.add_options()("rate", po::value<double>(), "Poisson arrivals, requests per second")(
+      "concurrency", po::value<std::string>(), "closed loop: clients that send their next request when answered")(
+      "duration", po::value<double>(), "seconds of Poisson arrivals (with --rate)")(
+      "lengths", po::value<std::string>(), "request lengths: fixed (--input-tokens/--output-tokens), chat, trace")(
+      "dp", po::value<std::string>(), "data-parallel replicas behind the router (1..1024)")(
+      "router", po::value<std::string>(), "round_robin (default) or least_loaded")(
+      "max-seqs", po::value<std::string>(), "sequences per step (default: the engine's)")(
+      "max-tokens", po::value<double>(), "tokens per step (default: the engine's)")(
+      "chunked-prefill", po::value<std::string>(), "on or off (default: the engine's)")(
+      "step-order", po::value<std::string>(), "decode_first or prefill_first (default: the engine's)")(
+      "block-size", po::value<std::string>(), "tokens per KV-cache block (default: the engine's)")(
+      "slo-ttft", po::value<double>(), "TTFT target, ms (goodput counts requests meeting every target)")(
+      "slo-tpot", po::value<double>(), "TPOT target, ms")(
+      "max-sim-time", po::value<double>(),
+      "simulated seconds before an overloaded run stops (default 10 x the last arrival + 1 day)");
+
   po::options_description all("Options");
-  all.add(general).add(model).add(hw).add(par).add(req).add(out);
+  all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim);
   return all;
 }
 
@@ -146,6 +164,59 @@ std::vector<std::string> split_list(const std::string& s) {
   for (std::string item; std::getline(ss, item, ',');)
     if (!item.empty()) out.push_back(item);
   return out;
+}
+
+void check_range(const char* flag, const std::optional<double>& v, double lo, double hi, const char* unit);
+
+void fill_simulate(Options& o, const po::variables_map& vm) {
+  auto num = [&](const char* k, std::optional<double>& dst) {
+    if (vm.count(k)) dst = vm[k].as<double>();
+  };
+  auto str = [&](const char* k, std::string& dst) {
+    if (vm.count(k)) dst = vm[k].as<std::string>();
+  };
+  num("rate", o.rate);
+  num("duration", o.duration);
+  num("max-tokens", o.max_tokens);
+  num("slo-ttft", o.slo_ttft_ms);
+  num("slo-tpot", o.slo_tpot_ms);
+  num("max-sim-time", o.max_sim_time);
+  o.concurrency = count_flag(vm, "concurrency", nullptr, 1000000);
+  if (auto dp = count_flag(vm, "dp", nullptr, kMaxDegree)) o.dp = *dp;
+  o.max_seqs = count_flag(vm, "max-seqs", nullptr, 65536);
+  o.block_size = count_flag(vm, "block-size", nullptr, 65536);
+  str("lengths", o.lengths);
+  str("router", o.router);
+  str("chunked-prefill", o.chunked_prefill);
+  str("step-order", o.step_order);
+}
+
+void check_choice(const char* flag, const std::string& value, std::initializer_list<const char*> allowed) {
+  if (value.empty()) return;
+  std::string names;
+  for (const char* a : allowed) {
+    if (value == a) return;
+    names += std::string(names.empty() ? "" : ", ") + a;
+  }
+  throw InputError(std::string("--") + flag + ": expected one of " + names + ", found '" + value + "'");
+}
+
+void check_simulate(const Options& o) {
+  check_choice("lengths", o.lengths, {"fixed", "chat", "trace"});
+  check_range("rate", o.rate, 1e-6, 1e6, " requests/s");
+  check_range("duration", o.duration, 1e-6, 1e7, " s");
+  check_choice("router", o.router, {"round_robin", "least_loaded"});
+  check_choice("chunked-prefill", o.chunked_prefill, {"on", "off"});
+  check_choice("step-order", o.step_order, {"decode_first", "prefill_first"});
+  check_range("max-tokens", o.max_tokens, 1, 1e7, " tokens");
+  check_range("slo-ttft", o.slo_ttft_ms, 1e-3, 1e9, " ms");
+  check_range("slo-tpot", o.slo_tpot_ms, 1e-3, 1e9, " ms");
+  check_range("max-sim-time", o.max_sim_time, 1e-3, 1e10, " s");
+  const bool any = o.rate || o.duration || o.concurrency || !o.lengths.empty() || o.dp != 1 || o.max_seqs ||
+                   o.max_tokens || !o.chunked_prefill.empty() || !o.step_order.empty() || o.block_size ||
+                   o.slo_ttft_ms || o.slo_tpot_ms || o.max_sim_time;
+  if (any && o.command != "simulate")
+    throw InputError("--rate, --concurrency, --dp, --slo-ttft and the other serving flags belong to genz simulate");
 }
 
 void fill(Options& o, const po::variables_map& vm) {
@@ -216,6 +287,7 @@ void fill(Options& o, const po::variables_map& vm) {
   if (vm.count("requests")) o.requests = whole_number("requests", vm["requests"].as<std::string>(), 1, 100000000);
   o.seed = whole_number("seed", vm["seed"].as<std::string>(), 0, ~0ull);
   str("known", o.known_failures);
+  fill_simulate(o, vm);
 }
 
 // Same bounds as the corresponding keys of a cluster or hardware file; NaN
@@ -252,6 +324,7 @@ void check(const Options& o) {
   check_range("inter-node-latency", o.inter_node_latency_us, 0.0, 1e5, " microseconds");
   check_range("gpu-mem-util", o.gpu_mem_util, 0.05, 1.0, "");
   check_range("ctx-size", o.ctx_size, 1.0, 1e8, " tokens");
+  check_simulate(o);
 }
 
 }  // namespace
@@ -318,7 +391,7 @@ Options parse_options(int argc, const char* const* argv) {
   fill(o, vm);
   if (!o.args.empty() && o.command != "plugins" && o.command != "sweep")
     throw InputError("unexpected argument '" + o.args.front() +
-                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace, sweep)");
+                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace, sweep, simulate)");
   check(o);
   return o;
 }

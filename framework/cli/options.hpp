@@ -9,7 +9,7 @@
 namespace genz::cli {
 
 struct Options {
-  std::string command = "predict";  // predict | plugins | memory | calibrate | validate | make-trace | sweep
+  std::string command = "predict";  // predict | plugins | memory | calibrate | validate | make-trace | sweep | simulate
   std::vector<std::string> args;    // positional arguments after the command
 
   std::vector<std::string> plugin_paths;
@@ -47,6 +47,16 @@ struct Options {
   unsigned folds = 5;
   // make-trace
   unsigned long long requests = 0, seed = 1;
+  // simulate
+  std::optional<double> rate, duration;  // Poisson arrivals per second; seconds of arrivals
+  std::optional<unsigned> concurrency;   // closed-loop clients
+  std::string lengths;                   // fixed | chat | trace
+  unsigned dp = 1;                       // replicas behind the router
+  std::string router = "round_robin";    // round_robin | least_loaded
+  std::optional<unsigned> max_seqs, block_size;
+  std::optional<double> max_tokens;
+  std::string chunked_prefill, step_order;  // on|off; decode_first|prefill_first
+  std::optional<double> slo_ttft_ms, slo_tpot_ms, max_sim_time;
   // validate
   std::string data_dir;  // ../shared/data by default
   bool strict = false;

@@ -28,7 +28,7 @@ RunInfo run_info(const Session& s, const Options& o, const std::string& trace, b
       s.hardware->spec().display_name + " (" + s.hardware->spec().name + ", plugin " + s.hardware.plugin() + ")");
   add("layout", describe(s.layout));
   add("comm backend", s.comm.name());
-  add("engine", s.engine.name + ": " + s.engine.description);
+  add("engine", s.engine.name + (s.engine.version.empty() ? "" : " " + s.engine.version) + ": " + s.engine.description);
   add("precision", "weights " + s.weights_name() + ", activations " + std::string(name_of(s.precision.activations)) +
                        ", KV cache " + std::string(name_of(s.precision.kv_cache)));
   if (!trace.empty()) add("trace", trace);

@@ -152,6 +152,8 @@ EngineProfile open_engine(const Options& o) {
   if (o.gpu_mem_util) {
     e.memory_fraction = *o.gpu_mem_util;
     e.memory_fraction_by_tp.clear();
+    // TensorRT-LLM's knob is kv_cache_free_gpu_mem_fraction.
+    if (e.scheduler.kv_free_fraction > 0) e.scheduler.kv_free_fraction = *o.gpu_mem_util;
   }
   if (o.ctx_size) e.kv_context_tokens = *o.ctx_size;
   return e;

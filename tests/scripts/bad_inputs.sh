@@ -203,6 +203,22 @@ for bad in nan inf 1e308 0; do
   check "memory: measured $bad MiB" fail memory --hw rtx3090 --engine hf --measured "$(trace "mem-$bad.csv" "$MEM_HEADER\nllama2_7b,rtx3090,4096,128,$bad,2048,2112,64\n")"
 done
 
+# --- serving simulation ------------------------------------------------------------
+SIM="simulate --model llama3_8b --hw h100 --engine vllm --report csv --out $OUT"
+check "simulate: arrival times going backwards" fail $SIM --trace "$(trace back.csv 'arrival_time,input_tokens,output_tokens\n0,10,20\n2,10,20\n1,10,20\n')"
+check "simulate: a negative arrival time" fail $SIM --trace "$(trace neg.csv 'arrival_time,input_tokens,output_tokens\n-1,10,20\n')"
+check "simulate: arrival time NaN" fail $SIM --trace "$(trace nan.csv 'timestamp,input_tokens,output_tokens\nnan,10,20\n')"
+check "simulate: an arrival time missing" fail $SIM --trace "$(trace miss.csv 'arrival_time,input_tokens,output_tokens\n0,10,20\n,10,20\n')"
+check "simulate: a trace without arrival times and no --rate" fail $SIM --trace "$(trace noarr.csv 'input_tokens,output_tokens\n10,20\n')"
+check "simulate: --rate 0" fail $SIM --rate 0
+check "simulate: --rate 1e12" fail $SIM --rate 1e12
+check "simulate: --slo-ttft without a value" fail $SIM --rate 1 --slo-ttft
+check "simulate: --rate and --concurrency together" fail $SIM --rate 1 --concurrency 4
+check "simulate: an unknown router" fail $SIM --rate 1 --router random
+check "simulate: a serving flag outside simulate" fail --hw h100 --rate 5
+check "simulate: a request that never fits the KV cache (rejected, counted, warned)" 0 simulate --model llama3_8b --hw h100 --engine vllm --trace "$(trace huge.csv 'arrival_time,input_tokens,output_tokens\n0,100,20\n1,2000000,20\n2,100,20\n')" -q
+check "simulate: arrivals faster than service (overload warned, bounded)" 0 simulate --model llama3_8b --hw h100 --engine vllm --rate 5000 --requests 20000 --max-sim-time 10 -q
+
 # --- silently accepted -----------------------------------------------------------------
 check "trace: the same column twice (TTFT, ttft)" fail --trace "$(trace dupcol.csv 'input_tokens,output_tokens,TTFT,ttft\n10,20,30,31\n')" $HW $T
 check "hardware: a key given twice" fail --hw-file "$(hw dupkey.json '{"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 24, "bandwidth_GBps": 900, "bandwidth_GBps": 9000}}')"

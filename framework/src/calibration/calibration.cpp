@@ -8,8 +8,8 @@
 #include <set>
 
 #include "genz/calibration/accuracy.hpp"
-#include "genz/host/error.hpp"
 #include "genz/calibration/least_squares.hpp"
+#include "genz/host/error.hpp"
 #include "genz/sdk/hardware.hpp"
 
 namespace genz {
@@ -98,7 +98,7 @@ Predicted predict_all(const HardwareSpec& spec, const CalibrationContext& ctx, c
   for (const auto& c : d.collectives) out.coll.push_back(ctx.comm->time(collective_query(c, spec.intra_node)).seconds);
   for (const auto& t : d.traces) {
     const Layout layout = make_layout(t.parallel, 0, 0, spec.intra_node, LinkSpec{}, ctx.model->info().layers);
-    Components c{ctx.model, &hw, ctx.comm, ctx.engine, layout, ctx.precision, ctx.names};
+    Components c{ctx.model, &hw, ctx.comm, ctx.engine, layout, ctx.precision, ctx.names, {}};
     Predictor predictor(std::move(c));
     predictor.enable_tables(true);
     auto& preds = out.traces.emplace_back();

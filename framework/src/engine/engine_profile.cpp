@@ -56,15 +56,54 @@ void read_traits(const JsonView& t, EngineTraits& traits) {
   traits.mla_absorb = t.boolean_or("mla_absorb", traits.mla_absorb);
 }
 
+void read_scheduler(const JsonView& t, SchedulerProfile& s) {
+  t.only_keys({"static_batching", "max_seqs", "max_tokens", "chunked_prefill", "order", "block_size", "reserve_output",
+               "kv_free_fraction"});
+  s.static_batching = t.boolean_or("static_batching", s.static_batching);
+  s.max_seqs = static_cast<unsigned>(t.number_or("max_seqs", s.max_seqs, 1, 65536));
+  s.max_tokens = t.number_or("max_tokens", s.max_tokens, 1, 1e7);
+  s.chunked_prefill = t.boolean_or("chunked_prefill", s.chunked_prefill);
+  const std::string order = t.string_or("order", "decode_first");
+  if (order == "decode_first")
+    s.order = StepOrder::decode_first;
+  else if (order == "prefill_first")
+    s.order = StepOrder::prefill_first;
+  else
+    t.fail("order", "\"decode_first\" or \"prefill_first\"", "\"" + order + "\"");
+  s.block_size = static_cast<unsigned>(t.number_or("block_size", s.block_size, 1, 65536));
+  s.reserve_output = t.boolean_or("reserve_output", s.reserve_output);
+  s.kv_free_fraction = t.number_or("kv_free_fraction", 0, 0, 1);
+}
+
 EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   const JsonView v(doc, source);
-  v.only_keys({"name", "description", "traits", "elementwise", "attention_split_kv", "kv_strategy", "cuda_graphs",
-               "host_per_kernel_us", "host_per_graph_step_us", "host_per_request_ms", "extra_kernels_per_step",
-               "keeps_prompt_logits", "beam_copies_prompt", "memory_fraction", "reserved_MiB", "kv_context_tokens",
-               "offload_gpu_batch", "memory_fraction_by_tp"});
+  v.only_keys({"name",
+               "description",
+               "traits",
+               "elementwise",
+               "attention_split_kv",
+               "kv_strategy",
+               "cuda_graphs",
+               "host_per_kernel_us",
+               "host_per_graph_step_us",
+               "host_per_request_ms",
+               "extra_kernels_per_step",
+               "keeps_prompt_logits",
+               "beam_copies_prompt",
+               "memory_fraction",
+               "reserved_MiB",
+               "kv_context_tokens",
+               "offload_gpu_batch",
+               "memory_fraction_by_tp",
+               "version",
+               "scheduler",
+               "step_overhead_us",
+               "step_overhead_per_seq_us",
+               "server_latency_ms"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");
+  e.version = v.string_or("version", "");
   if (v.has("traits")) read_traits(v.object("traits"), e.traits);
   if (v.has("elementwise")) read_elementwise(v.object("elementwise"), e);
   e.attention_split_kv = v.boolean_or("attention_split_kv", true);
@@ -79,6 +118,9 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.host_per_kernel = v.number_or("host_per_kernel_us", 0, 0, 1e4) * 1e-6;
   e.host_per_graph_step = v.number_or("host_per_graph_step_us", 0, 0, 1e6) * 1e-6;
   e.host_per_request = v.number_or("host_per_request_ms", 0, 0, 1e5) * 1e-3;
+  e.step_overhead = v.number_or("step_overhead_us", 0, 0, 1e6) * 1e-6;
+  e.step_overhead_per_seq = v.number_or("step_overhead_per_seq_us", 0, 0, 1e5) * 1e-6;
+  e.server_latency = v.number_or("server_latency_ms", 0, 0, 1e5) * 1e-3;
   e.extra_kernels_per_step = v.number_or("extra_kernels_per_step", 0, 0, 1e5);
   e.keeps_prompt_logits = v.boolean_or("keeps_prompt_logits", false);
   e.beam_copies_prompt = v.boolean_or("beam_copies_prompt", true);
@@ -96,6 +138,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.reserved_bytes = v.number_or("reserved_MiB", 0, 0, 1e6) * 1048576.0;
   e.kv_context_tokens = v.number_or("kv_context_tokens", 0, 0, 1e8);
   e.offload_gpu_batch = v.number_or("offload_gpu_batch", 0, 0, 1e8);
+  if (v.has("scheduler")) read_scheduler(v.object("scheduler"), e.scheduler);
   return e;
 }
 

@@ -143,7 +143,7 @@ std::unique_ptr<StepModel> Predictor::step_model(Phase phase, double batch, doub
     throw Error("model plugin '" + c_.names.model + "' could not build " +
                 (phase == Phase::prefill ? "the prefill: " : "a decode step: ") + st.message);
   auto m = new_step_model();
-  m->load(scratch_graph_, phase, 0);
+  m->load(scratch_graph_, phase, 0, batch);
   return m;
 }
 
@@ -171,10 +171,10 @@ Prediction Predictor::predict(const Request& r) {
   const double per_micro = std::ceil(prompt_rows / m);
   const StepPoint pre = prefill_point(per_micro, r.input);
   const double pipelined = pre.latency + (m - 1) * pre.max_stage;
-  out.ttft = host_.per_request + pipelined;
+  out.ttft = host_.per_request + pipelined + c_.engine->server_latency;
   const double scale = pre.latency > 0 ? pipelined / pre.latency : 1.0;
   for (int g = 0; g < kOpGroupCount; ++g) out.prefill[g] = pre.split[g] * scale;
-  out.prefill[static_cast<int>(OpGroup::other)] += host_.per_request;
+  out.prefill[static_cast<int>(OpGroup::other)] += host_.per_request + c_.engine->server_latency;
 
   const double steps = r.output - 1;
   if (steps >= 1) {

@@ -148,8 +148,9 @@ void StepModel::add_static(const Timed& t) {
   cpu_split_[static_cast<int>(group_of(t.op))] += n * t.cpu_cost.seconds;
 }
 
-void StepModel::load(const Graph& graph, Phase phase, double context) {
+void StepModel::load(const Graph& graph, Phase phase, double context, double sequences) {
   phase_ = phase;
+  serial_host_ = engine_.step_overhead + engine_.step_overhead_per_seq * sequences;
   built_context_ = context;
   static_.clear();
   dynamic_.clear();
@@ -231,6 +232,7 @@ StepPoint StepModel::at(double context) const {
     for (std::size_t i = 0; i < n_dynamic; ++i) {
       const double n = count(dynamic_[i], s);
       gpu += n * seconds[i];
+      p.dynamic += n * seconds[i];
       split[static_cast<int>(group_of(dynamic_[i].op))] += n * seconds[i];
       kernels += n * dynamic_[i].op.kernels;
     }
@@ -252,6 +254,10 @@ StepPoint StepModel::at(double context) const {
     p.split[static_cast<int>(OpGroup::communication)] += b;
   }
   if (cpu_.hardware) add_cpu_slot(context, p);
+  p.latency += serial_host_;
+  p.host += serial_host_;
+  p.max_stage += serial_host_;
+  p.split[static_cast<int>(OpGroup::other)] += serial_host_;
   return p;
 }
 

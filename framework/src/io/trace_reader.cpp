@@ -73,6 +73,7 @@ TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
   id_ = find_column(header_, {"conversation_id", "request_id", "id"}, "");  // several ids: the first is used
   batch_ = find_column(header_, {"batch", "batch_size"}, csv_.source());
   beam_ = find_column(header_, {"beam", "beam_size"}, csv_.source());
+  arrival_ = find_column(header_, {"arrival_time", "timestamp"}, csv_.source());
 }
 
 void TraceReader::fail(int column, const std::string& what) const {
@@ -99,6 +100,17 @@ std::optional<double> TraceReader::milliseconds(std::string_view field, int colu
   if (*v < 1e-3 || *v > 1e10)
     fail(column, "expected a time in milliseconds between 0.001 and 1e10, found " + shown(field));
   return *v * 1e-3;
+}
+
+double TraceReader::arrival(std::string_view field) {
+  if (field.empty()) fail(arrival_, "expected an arrival time in seconds, found an empty field");
+  const auto v = parse_number(field);
+  if (!v || !std::isfinite(*v) || *v < 0 || *v > 1e10)
+    fail(arrival_, "expected an arrival time in seconds in [0, 1e10], found " + shown(field));
+  if (rows_ > 0 && *v < last_arrival_)
+    fail(arrival_, "arrival times must not go backwards: " + shown(field) + " after " + std::to_string(last_arrival_));
+  last_arrival_ = *v;
+  return *v;
 }
 
 bool TraceReader::next(TraceRow& row) {
@@ -130,6 +142,7 @@ bool TraceReader::next(TraceRow& row) {
   if (tpot_ >= 0 && !(row.request.output == 1 && parse_number(fields_[tpot_]) == 0.0))
     measure(tpot_, row.measured.has_tpot, row.measured.tpot);
   measure(e2e_, row.measured.has_e2e, row.measured.e2e);
+  if (arrival_ >= 0) row.arrival = arrival(fields_[arrival_]);
   ++rows_;
   return true;
 }

@@ -5,7 +5,12 @@
 //   accuracy.csv         measured vs predicted and signed errors per request
 //   accuracy_summary.csv MAPE, median, p90, max, share over 20 %, Pearson, bias
 //   memory.csv           memory breakdown of the largest request
-// (the accuracy files only when the trace has measurements)
+// (the accuracy files only when the trace has measurements). A serving
+// simulation (genz simulate) writes instead:
+//   requests.csv         arrival, queueing, TTFT, TPOT, max ITL, E2E, preemptions, state
+//   serving_summary.csv  metric, value, unit
+//   series.csv           series, x, y (time series and latency CDFs)
+//   memory.csv
 #include <memory>
 #include <string>
 
@@ -31,6 +36,10 @@ std::string breakdown_header() {
   return h + ",decode_host_bound_share\n";
 }
 
+constexpr const char* kServingHeader =
+    "Request_ID,Arrival(s),Input_Tokens,Output_Tokens,State,Queueing(ms),TTFT(ms),TPOT(ms),Max_ITL(ms),E2E(ms),"
+    "Preemptions\n";
+
 constexpr const char* kAccuracyHeader =
     "Request_ID,Input_Tokens,Output_Tokens,TTFT_measured(ms),TTFT_predicted(ms),TTFT_error(%),"
     "TPOT_measured(ms),TPOT_predicted(ms),TPOT_error(%),E2E_measured(ms),E2E_predicted(ms),E2E_error(%)\n";
@@ -43,6 +52,10 @@ class CsvReport final : public genz::Reporter {
     sink_ = &sink;
     for (const auto& [k, v] : run.config)
       if (k == "model") model_ = v;
+    if (run.serving) {
+      serving_ = open("requests.csv", kServingHeader);
+      return ok_ ? genz::Status::success() : failure();
+    }
     predictions_ = open(predictions_file_, kPredictionHeader);
     breakdown_ = open("breakdown.csv", breakdown_header());
     if (run.has_measurements) accuracy_ = open("accuracy.csv", kAccuracyHeader);
@@ -50,6 +63,10 @@ class CsvReport final : public genz::Reporter {
   }
 
   genz::Status add(const genz::RequestRecord& r) noexcept override {
+    if (r.serving != nullptr) {
+      put(serving_, serving_row(r, *r.serving));
+      return ok_ ? genz::Status::success() : failure();
+    }
     const genz::Prediction& p = r.predicted;
     line_.clear();
     line_.csv(r.id).ch(',').csv(model_).ch(',').num(r.batch).ch(',').num(r.input_tokens).ch(',');
@@ -72,6 +89,7 @@ class CsvReport final : public genz::Reporter {
     for (const auto& l : summary.memory.lines)
       put(mem, csv_field(l.component) + "," + num(l.after_prefill / 1048576.0) + "," + num(l.after_decode / 1048576.0) +
                    "," + num(summary.memory.capacity / 1048576.0) + "\n");
+    if (serving_ >= 0) write_serving_summary(summary);
     if (accuracy_ >= 0) {
       const int f =
           open("accuracy_summary.csv", "metric,n,mape(%),median(%),p90(%),max(%),over_20pct(%),pearson,bias(%)\n");
@@ -100,6 +118,31 @@ class CsvReport final : public genz::Reporter {
     return genz::Status::error("could not write " + (failed_.empty() ? "a CSV file" : failed_));
   }
 
+  const std::string& serving_row(const genz::RequestRecord& r, const genz::ServingRecord& s) {
+    const bool done = s.state == "finished";
+    line_.clear();
+    line_.csv(r.id).ch(',').num(s.arrival).ch(',').num(r.input_tokens).ch(',').num(r.output_tokens).ch(',');
+    line_.csv(s.state).ch(',').num(s.queueing * 1e3).ch(',');
+    if (done) {
+      line_.num(r.predicted.ttft * 1e3).ch(',').num(r.predicted.tpot * 1e3).ch(',').num(s.max_itl * 1e3).ch(',');
+      line_.num(r.predicted.e2e * 1e3);
+    } else {
+      line_.raw(",,,");
+    }
+    line_.ch(',').num(static_cast<double>(s.preemptions)).ch('\n');
+    return line_.str();
+  }
+
+  void write_serving_summary(const genz::RunSummary& summary) {
+    const int m = open("serving_summary.csv", "metric,value,unit\n");
+    for (const auto& x : summary.metrics)
+      put(m, csv_field(x.name) + "," + num(x.value) + "," + csv_field(x.unit) + "\n");
+    const int f = open("series.csv", "series,x,y\n");
+    for (const auto& c : summary.series)
+      for (std::size_t i = 0; i < c.x.size() && i < c.y.size(); ++i)
+        put(f, csv_field(c.title) + "," + num(c.x[i]) + "," + num(c.y[i]) + "\n");
+  }
+
   const std::string& accuracy_row(const genz::RequestRecord& r) {
     const genz::Measurement& m = r.measured;
     const genz::Prediction& p = r.predicted;
@@ -122,7 +165,7 @@ class CsvReport final : public genz::Reporter {
   std::string predictions_file_;
   std::string model_;
   genz::OutputSink* sink_ = nullptr;
-  int predictions_ = -1, breakdown_ = -1, accuracy_ = -1;
+  int predictions_ = -1, breakdown_ = -1, accuracy_ = -1, serving_ = -1;
   bool ok_ = true;
   std::string failed_;
   genz::reports::Line line_;

@@ -3,6 +3,10 @@
 //    "accuracy": {"TTFT": {"n", "mape", "median", "p90", "max", "over_20pct",
 //                          "pearson", "bias"}, "TPOT": {...}, "E2E": {...}},
 //    "memory": {...}, "summary": {...}}
+// A serving simulation (genz simulate) adds "serving" to each request
+// (arrival_s, queueing_ms, max_itl_ms, preemptions, state) and "metrics"
+// ([{name, value, unit}]) and "series" ([{title, x_label, y_label, x, y}])
+// to the summary.
 // Times in milliseconds, percentages as numbers (4.2 means 4.2 %). `genz --json`
 // prints exactly this document on stdout.
 #include <memory>
@@ -60,6 +64,11 @@ void request_json(genz::reports::Line& l, const genz::RequestRecord& r) {
       l.ch('}');
     }
   }
+  if (const genz::ServingRecord* s = r.serving) {
+    l.raw(", \"serving\": {").member("arrival_s", s->arrival).raw(", ").member("queueing_ms", s->queueing * 1e3);
+    l.raw(", ").member("max_itl_ms", s->max_itl * 1e3).raw(", ");
+    l.member("preemptions", static_cast<double>(s->preemptions)).raw(", \"state\": ").json(s->state).ch('}');
+  }
   l.raw(", ").member("simulation_seconds", r.simulation_seconds);
   if (!r.notes.empty()) l.raw(", \"notes\": ").json(r.notes);
   l.ch('}');
@@ -109,6 +118,17 @@ class JsonReport final : public genz::Reporter {
                                    {"after_prefill_MiB", l.after_prefill / 1048576.0},
                                    {"after_decode_MiB", l.after_decode / 1048576.0}});
     json summary = {{"requests", s.requests}, {"wall_seconds", s.wall_seconds}, {"notes", s.notes}};
+    if (!s.metrics.empty()) {
+      json metrics = json::array();
+      for (const auto& m : s.metrics) metrics.push_back({{"name", m.name}, {"value", m.value}, {"unit", m.unit}});
+      summary["metrics"] = std::move(metrics);
+    }
+    if (!s.series.empty()) {
+      json series = json::array();
+      for (const auto& c : s.series)
+        series.push_back({{"title", c.title}, {"x_label", c.x_label}, {"y_label", c.y_label}, {"x", c.x}, {"y", c.y}});
+      summary["series"] = std::move(series);
+    }
     return put("\n],\n\"accuracy\": " + acc.dump() + ",\n\"memory\": " + mem.dump() +
                ",\n\"summary\": " + summary.dump() + "}\n");
   }

@@ -40,8 +40,12 @@ TEST(GgufModel, OperatorsTakeTheirTensorsFormatLayerByLayer) {
       v_layers += op.layer_end - op.layer_begin;
       if (op.w_dtype == DType::q6_k) v_q6 += op.layer_end - op.layer_begin;
     }
-    if (op.name_view() == "q_proj") EXPECT_EQ(op.w_dtype, DType::q4_k);
-    if (op.name_view() == "lm_head") EXPECT_EQ(op.w_dtype, DType::q6_k);
+    if (op.name_view() == "q_proj") {
+      EXPECT_EQ(op.w_dtype, DType::q4_k);
+    }
+    if (op.name_view() == "lm_head") {
+      EXPECT_EQ(op.w_dtype, DType::q6_k);
+    }
   }
   EXPECT_EQ(v_layers, 32);
   EXPECT_EQ(v_q6, 16);

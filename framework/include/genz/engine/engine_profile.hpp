@@ -24,17 +24,38 @@ struct EwCost {
 
 enum class KvStrategy { preallocated, concat };
 
+enum class StepOrder { decode_first, prefill_first };
+
+/// How the engine's scheduler forms serving steps (`genz simulate`).
+struct SchedulerProfile {
+  bool static_batching = false;  // a batch runs to its end before the next starts (HF generate)
+  unsigned max_seqs = 256;       // sequences in one step
+  double max_tokens = 8192;      // tokens in one step (prefill chunks + decodes)
+  bool chunked_prefill = true;   // long prompts split into chunks that share steps with decodes
+  StepOrder order = StepOrder::decode_first;
+  unsigned block_size = 16;     // tokens per KV-cache block
+  bool reserve_output = false;  // admission reserves blocks for the whole output: never preempts
+  double kv_free_fraction = 0;  // > 0: KV cache = this share of the memory left after weights and activations
+};
+
 struct EngineProfile {
   std::string name;
   std::string description;
+  std::string version;  // of the engine whose behaviour the profile describes
   EngineTraits traits;
   std::array<EwCost, kEwKindCount> elementwise{};
   bool attention_split_kv = true;  // flash-decoding: decode attention fills the GPU
   KvStrategy kv_strategy = KvStrategy::preallocated;
-  bool cuda_graphs = false;           // decode steps replay a captured graph
-  double host_per_kernel = 0;         // s of CPU per launch when not in a graph
-  double host_per_graph_step = 0;     // s of CPU per decode step with graphs
-  double host_per_request = 0;        // s of CPU before prefill starts
+  bool cuda_graphs = false;        // decode steps replay a captured graph
+  double host_per_kernel = 0;      // s of CPU per launch when not in a graph
+  double host_per_graph_step = 0;  // s of CPU per decode step with graphs
+  double host_per_request = 0;     // s of CPU before prefill starts
+  // CPU work between steps that the GPU waits for (a runtime that does not
+  // overlap its scheduling with the GPU): per step, and per sequence in it.
+  double step_overhead = 0, step_overhead_per_seq = 0;
+  // The serving front end between the client and the engine (HTTP/gRPC,
+  // tokenizer, detokenizer): adds to TTFT, holds no GPU.
+  double server_latency = 0;
   double extra_kernels_per_step = 0;  // masks, position tensors, bookkeeping
   bool keeps_prompt_logits = false;   // prompt logits alive after prefill
   bool beam_copies_prompt = true;     // beams hold their own prompt KV
@@ -53,6 +74,7 @@ struct EngineProfile {
   // Prefill batches of at least this many tokens run CPU-resident weights on
   // the GPU, streamed over PCIe (llama.cpp); 0: the CPU computes them.
   double offload_gpu_batch = 0;
+  SchedulerProfile scheduler;
 };
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.

@@ -33,6 +33,7 @@ struct StepPoint {
   double gpu = 0;        // GPU time on the critical path
   double host = 0;       // CPU launch time on the critical path
   double max_stage = 0;  // the slowest stage (pipelined throughput)
+  double dynamic = 0;    // GPU time of the context-dependent operators (attention)
   GroupSplit split{};    // latency by group; CPU time not hidden by the GPU is "other"
   bool host_bound = false;
 };
@@ -64,8 +65,9 @@ class StepModel {
   StepModel(const Hardware& hw, const CommBackend& comm, const EngineProfile& engine, const Layout& layout,
             HostCosts host, PluginNames names, HostSide cpu = {});
 
-  /// Lowers and times the graph built for `context` cached tokens.
-  void load(const Graph& graph, Phase phase, double context);
+  /// Lowers and times the graph built for `context` cached tokens;
+  /// `sequences`: how many sequences the step advances (per-sequence CPU cost).
+  void load(const Graph& graph, Phase phase, double context, double sequences = 1);
   /// The step at another context (only context-dependent operators change).
   StepPoint at(double context) const;
   StepPoint at_built() const { return at(built_context_); }
@@ -114,6 +116,7 @@ class StepModel {
   bool gpu_prefill_ = false;  // this step runs CPU-resident layers on the GPU
   GroupSplit cpu_split_{};
   double pipeline_bytes_ = 0;
+  double serial_host_ = 0;                       // CPU time between steps the GPU waits for
   mutable std::vector<double> dynamic_seconds_;  // scratch for at(); not thread-safe
   mutable std::vector<Op> dynamic_scratch_;
 };

@@ -8,6 +8,10 @@
  * Rules for changing this file (the LLVM pass-plugin rule): any change to a
  * struct here, or to the C++ interfaces in this directory, bumps
  * GENZ_PLUGIN_ABI_VERSION. Fields are only ever appended.
+ *
+ * ABI 3: report.hpp gained the serving simulation's records and summary
+ * (ServingRecord, RequestRecord::serving, RunInfo::serving,
+ * RunSummary::metrics and ::series).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -15,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 2u
+#define GENZ_PLUGIN_ABI_VERSION 3u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

@@ -40,6 +40,16 @@ inline double relative_error_pct(double predicted, double measured) noexcept {
   return measured != 0 ? (predicted - measured) / measured * 100.0 : 0.0;
 }
 
+/// What one request lived through in a serving simulation (genz simulate).
+/// Seconds from the start of the run.
+struct ServingRecord {
+  double arrival = 0;
+  double queueing = 0;  // arrival to the first step that ran it
+  double max_itl = 0;   // longest gap between two of its tokens
+  std::uint32_t preemptions = 0;
+  std::string state;  // "finished", "rejected: <why>" or "unfinished" (the run hit its time limit)
+};
+
 struct RequestRecord {
   std::uint64_t index = 0;  // 0-based position in the trace
   std::string id;           // the trace's id column, else the index
@@ -48,6 +58,7 @@ struct RequestRecord {
   Measurement measured;
   double simulation_seconds = 0;
   std::string notes;
+  const ServingRecord* serving = nullptr;  // set by genz simulate (predicted then holds the simulated times)
 };
 
 /// Error statistics of one metric over the requests that have a measurement.
@@ -76,6 +87,20 @@ struct RunInfo {
   std::string title;
   std::vector<std::pair<std::string, std::string>> config;  // shown in order
   bool has_measurements = false;
+  bool serving = false;  // a serving simulation: records carry ServingRecord
+};
+
+/// A named figure of a run's summary ("TTFT p90", 0.412, "s").
+struct SummaryMetric {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+/// A curve to draw: a time series or a distribution (CDF).
+struct SummarySeries {
+  std::string title, x_label, y_label;
+  std::vector<double> x, y;
 };
 
 struct RunSummary {
@@ -84,6 +109,8 @@ struct RunSummary {
   MemoryReport memory;                   // for the largest request
   double wall_seconds = 0;
   std::vector<std::string> notes;
+  std::vector<SummaryMetric> metrics;  // serving simulation: latency percentiles, throughput, goodput, ...
+  std::vector<SummarySeries> series;   // serving simulation: time series and latency CDFs
 };
 
 /// Where a reporter writes. open() starts a new file in the output directory
