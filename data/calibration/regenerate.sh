@@ -25,3 +25,7 @@ for gpu in h100 a100; do
     --network $V/network/${gpu}_dgx/all_reduce.csv \
     --out data/calibration/$hw.json
 done
+# Hopper FP8 GEMMs as TensorRT-LLM runs them (aiconfigurator's H100 table):
+# prints the "gemm" fractions written into the "achieved" section of
+# plugins/hardware/nvidia/specs/h100.jsonc and h200.jsonc.
+python3 data/calibration/fit_fp8_gemm.py "$DATA"

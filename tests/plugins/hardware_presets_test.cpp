@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "genz/sdk/hardware.hpp"
+#include "genz/sdk/hardware_json.hpp"
 #include "test_support.hpp"
 
 namespace genz {
@@ -35,6 +36,49 @@ TEST(HardwarePresets, TheRtx3090HasBothAccumulatePeaks) {
   EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16), 71e12);         // FP32 accumulate, what PyTorch uses
   EXPECT_DOUBLE_EQ(hw->spec().peak_for(DType::fp16, true), 142e12);  // FP16 accumulate
   EXPECT_EQ(hw->spec().peak_for(DType::fp8), 0);                     // Ampere has no fp8 tensor cores
+}
+
+// Hopper's FP8 GEMMs as TensorRT-LLM measured them (aiconfigurator tables):
+// the H100's fitted fractions, kept beside its calibration, and the H200's
+// copy of them; a few shapes of the table itself.
+TEST(HardwarePresets, HopperFp8GemmsCarryTheirOwnFractions) {
+  for (const char* name : {"h100", "h200"}) {
+    const auto hw = test::plugins().create<Hardware>(PluginKind::hardware, name);
+    const GemmAchieved& g = hw->spec().achieved.gemm[index_of(DType::fp8)];
+    EXPECT_DOUBLE_EQ(g.compute_fraction, 0.66) << name;
+    EXPECT_DOUBLE_EQ(g.bandwidth_fraction, 0.78) << name;
+    EXPECT_DOUBLE_EQ(g.extra_kernels, 1) << name;
+    EXPECT_GT(hw->spec().achieved.compute_fraction, 0.7) << name << ": the calibrated BF16 fraction stays";
+  }
+  const auto h100 = test::plugins().create<Hardware>(PluginKind::hardware, "h100");
+  auto gemm = [&](double m, double n, double k) {
+    Op op;
+    op.kind = OpKind::gemm;
+    op.m = m, op.n = n, op.k = k;
+    op.compute_dtype = op.w_dtype = DType::fp8;
+    op.flops = 2 * m * n * k;
+    op.bytes = m * k + k * n + 2 * m * n;
+    op.kernels = 1;
+    return h100->time(op).seconds;
+  };
+  // trtllm_1.3.0rc20/gemm.csv, fp8: (64, 6144, 4096) 22.26 us, (1024, 6144, 4096) 57.91 us.
+  EXPECT_NEAR(gemm(64, 6144, 4096), 22.26e-6, 0.1 * 22.26e-6);
+  EXPECT_NEAR(gemm(1024, 6144, 4096), 57.91e-6, 0.1 * 57.91e-6);
+}
+
+TEST(HardwarePresets, AGemmSectionReadsAndWritesBack) {
+  const std::string text = R"({"name": "x", "compute": {"tensor_tflops": {"bf16": 100, "fp8": 200}},
+    "memory": {"capacity_GiB": 24, "bandwidth_GBps": 900},
+    "achieved": {"gemm": {"fp8": {"compute_fraction": 0.5, "extra_kernels": 1}}}})";
+  const HardwareSpec s = hardware_from_text(text, "x.json", "x");
+  EXPECT_DOUBLE_EQ(s.achieved.gemm[index_of(DType::fp8)].compute_fraction, 0.5);
+  const HardwareSpec back = hardware_from_json(hardware_to_json(s), "round trip", "x");
+  EXPECT_DOUBLE_EQ(back.achieved.gemm[index_of(DType::fp8)].extra_kernels, 1);
+  EXPECT_THROW(hardware_from_text(R"({"name": "x", "compute": {"tensor_tflops": {"bf16": 100}},
+    "memory": {"capacity_GiB": 24, "bandwidth_GBps": 900},
+    "achieved": {"gemm": {"fp8": {"compute_fration": 0.5}}}})",
+                                  "typo.json", "x"),
+               std::exception);
 }
 
 TEST(HardwarePresets, MeasuredPartsCarryTheirCalibration) {

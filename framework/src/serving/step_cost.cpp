@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "genz/host/error.hpp"
-#include "genz/host/plugin_guard.hpp"
-
 namespace genz {
 namespace {
 
@@ -52,23 +49,7 @@ StepCost::StepCost(Components c)
 StepCost::~StepCost() = default;
 
 std::unique_ptr<StepModel> StepCost::build(Phase phase, double batch, double tokens) {
-  BuildRequest b;
-  b.phase = phase;
-  b.batch = batch;
-  b.tokens = tokens;
-  b.context = 0;
-  b.parallel = c_.layout.parallel;
-  b.precision = c_.precision;
-  b.traits = c_.engine->traits;
-  Status st;
-  {
-    PluginCall guard(c_.names.model.c_str());
-    st = c_.model->build(b, graph_);
-  }
-  if (!st) throw Error("model plugin '" + c_.names.model + "' could not build a serving step: " + st.message);
-  auto m = std::make_unique<StepModel>(*c_.hardware, *c_.comm, *c_.engine, c_.layout, host_, c_.names, c_.cpu);
-  m->load(graph_, phase, 0, batch);
-  return m;
+  return predictor_.step_model(phase, batch, tokens);
 }
 
 StepCost::Shape& StepCost::prefill(double tokens) {

@@ -50,8 +50,15 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
     }
     if (const auto* cal = find_file(calibrations, calibration_count, source)) {
       const nlohmann::json fitted = parse_json(cal->text, std::string("calibration ") + cal->name);
+      // The fitted values win; what the spec adds beside them (its GEMM
+      // fractions per format, from other tables) stays.
       for (const char* section : {"achieved", "engine_host"})
-        if (fitted.contains(section)) doc[section] = fitted[section];
+        if (fitted.contains(section)) {
+          if (doc.contains(section) && doc[section].is_object())
+            doc[section].update(fitted[section]);
+          else
+            doc[section] = fitted[section];
+        }
       if (fitted.contains("calibration") && fitted["calibration"].contains("command"))
         doc["notes"] = doc.value("notes", std::string()) +
                        (source == name ? "Calibrated by: " : "Achieved values of " + source + ", calibrated by: ") +

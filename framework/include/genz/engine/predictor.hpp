@@ -60,11 +60,14 @@ class Predictor {
   std::vector<OpLine> prefill_breakdown(const Request& r);
   std::vector<OpLine> decode_breakdown(const Request& r, double context);
   const Components& components() const noexcept { return c_; }
+  /// The step model of a prefill (or decode step) of `batch` sequences of
+  /// `tokens` tokens, loaded at context 0 (the serving simulation builds its
+  /// shapes with it).
+  std::unique_ptr<StepModel> step_model(Phase phase, double batch, double tokens);
 
  private:
   class DecodeCurve;
   BuildRequest build_request(Phase phase, double batch, double tokens, double context) const;
-  std::unique_ptr<StepModel> step_model(Phase phase, double batch, double tokens);
   StepPoint prefill_point(double batch, double tokens);
   DecodeCurve& decode_curve(double rows, unsigned micro);
   std::unique_ptr<StepModel> new_step_model() const;

@@ -75,7 +75,6 @@ class StepCost {
   Components c_;
   HostCosts host_;
   Predictor predictor_;
-  Graph graph_;
   std::unordered_map<unsigned, std::unique_ptr<Shape>> prefill_;
   std::vector<std::unique_ptr<DecodeLine>> decode_;  // by batch - 1
 };

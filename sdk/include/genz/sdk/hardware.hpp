@@ -86,13 +86,22 @@ class RooflineHardware : public Hardware {
     OpCost c;
     c.compute_seconds = op.flops > 0 ? op.flops / achievable_flops(op) : 0;
     c.memory_seconds = op.bytes > 0 ? op.bytes / achievable_bandwidth(op) : 0;
-    const double overhead = op.kernels * a.kernel_overhead;
+    const double overhead = (op.kernels + gemm_achieved(op).extra_kernels) * a.kernel_overhead;
     c.seconds = overhead + smooth_max(c.compute_seconds, c.memory_seconds, a.overlap_exponent);
     if (overhead > std::max(c.compute_seconds, c.memory_seconds))
       c.bound = Bound::overhead;
     else
       c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
     return c;
+  }
+
+  /// What GEMMs of the operator's compute format achieve where the part
+  /// describes them apart (all zero otherwise).
+  const GemmAchieved& gemm_achieved(const Op& op) const noexcept {
+    static const GemmAchieved none{};
+    const auto d = static_cast<std::size_t>(op.compute_dtype);
+    if (op.kind != OpKind::gemm || d >= spec_.achieved.gemm.size() || is_block_format(op.w_dtype)) return none;
+    return spec_.achieved.gemm[d];
   }
 
   /// Tensor peak for the operator's format times the achieved fraction;
@@ -108,7 +117,8 @@ class RooflineHardware : public Hardware {
     if (peak <= 0) peak = spec_.peak_for(DType::bf16, accumulate16_);
     if (peak <= 0) peak = spec_.peak_for(DType::fp16, accumulate16_);
     if (peak <= 0) peak = std::max(spec_.vector_flops, 1e9);
-    const double fraction = op.kind == OpKind::attention ? a.attention_fraction : a.compute_fraction;
+    double fraction = op.kind == OpKind::attention ? a.attention_fraction : a.compute_fraction;
+    if (const double f = gemm_achieved(op).compute_fraction; f > 0) fraction = f;
     return peak * fraction;
   }
 
@@ -117,7 +127,8 @@ class RooflineHardware : public Hardware {
   /// CTA keeps a bounded number of loads in flight).
   double achievable_bandwidth(const Op& op) const noexcept {
     const AchievedSpec& a = spec_.achieved;
-    const double bw = spec_.memory_bandwidth * a.bandwidth_fraction;
+    const double f = gemm_achieved(op).bandwidth_fraction;
+    const double bw = spec_.memory_bandwidth * (f > 0 ? f : a.bandwidth_fraction);
     if (op.parallel_units > 0 && a.cta_bandwidth > 0) return std::min(bw, op.parallel_units * a.cta_bandwidth);
     return bw;
   }

@@ -11,7 +11,9 @@
 //     "achieved": { "compute_fraction": 0.8, "bandwidth_fraction": 0.86,
 //                   "kernel_overhead_us": 1.5, "overlap_exponent": 1.2,
 //                   "cta_bandwidth_GBps": 12, "attention_fraction": 0.65,
-//                   "intra_node": { "latency_us": 18, "efficiency": 0.42 } },
+//                   "intra_node": { "latency_us": 18, "efficiency": 0.42 },
+//                   "gemm": { "fp8": { "compute_fraction": 0.66, "bandwidth_fraction": 0.78,
+//                                      "extra_kernels": 1 } } },
 //     "engine_host": { "hf": { "per_kernel_us": 10.8, "per_request_ms": 3.1 } } }
 //
 // The original tool's keys are read too: Flops (TFLOP/s), Memory_size (GB),
@@ -49,6 +51,21 @@ inline void read_link(const JsonView& v, LinkSpec& link) {
   link.efficiency = v.number_or("efficiency", link.efficiency, 1e-3, 1.0);
 }
 
+// "gemm": {"fp8": {"compute_fraction": 0.66, "bandwidth_fraction": 0.78, "extra_kernels": 1}}
+inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
+  for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
+    const auto t = parse_dtype(it.key());
+    if (!t || index_of(*t) >= kDTypeCount)
+      table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
+    const JsonView g = table.object(it.key().c_str());
+    g.only_keys({"compute_fraction", "bandwidth_fraction", "extra_kernels"});
+    GemmAchieved& out = a.gemm[index_of(*t)];
+    out.compute_fraction = g.number_or("compute_fraction", 0, 0, 1.5);
+    out.bandwidth_fraction = g.number_or("bandwidth_fraction", 0, 0, 1.0);
+    out.extra_kernels = g.number_or("extra_kernels", 0, 0, 100);
+  }
+}
+
 inline void read_achieved(const JsonView& v, HardwareSpec& s) {
   AchievedSpec& a = s.achieved;
   a.compute_fraction = v.number_or("compute_fraction", a.compute_fraction, 1e-3, 1.5);
@@ -57,6 +74,7 @@ inline void read_achieved(const JsonView& v, HardwareSpec& s) {
   a.overlap_exponent = v.number_or("overlap_exponent", a.overlap_exponent, 1.0, 64.0);
   a.cta_bandwidth = v.number_or("cta_bandwidth_GBps", a.cta_bandwidth / kGiga, 0, kMaxGBps) * kGiga;
   a.attention_fraction = v.number_or("attention_fraction", a.attention_fraction, 1e-3, 1.5);
+  if (v.has("gemm")) read_gemm_achieved(v.object("gemm"), a);
   if (v.has("intra_node")) {
     const JsonView link = v.object("intra_node");
     s.intra_node.latency = link.number_or("latency_us", s.intra_node.latency * 1e6, 0, 1e5) * 1e-6;
@@ -162,6 +180,14 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
       {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
       {"attention_fraction", a.attention_fraction},
       {"intra_node", {{"latency_us", s.intra_node.latency * 1e6}, {"efficiency", s.intra_node.efficiency}}}};
+  for (std::size_t d = 0; d < a.gemm.size(); ++d) {
+    const GemmAchieved& g = a.gemm[d];
+    if (g.compute_fraction > 0 || g.bandwidth_fraction > 0 || g.extra_kernels > 0)
+      j["achieved"]["gemm"][std::string(name_of(static_cast<DType>(d)))] = {
+          {"compute_fraction", g.compute_fraction},
+          {"bandwidth_fraction", g.bandwidth_fraction},
+          {"extra_kernels", g.extra_kernels}};
+  }
   for (const auto& h : s.engine_hosts)
     j["engine_host"][h.engine] = {{"per_kernel_us", h.per_kernel * 1e6}, {"per_request_ms", h.per_request * 1e3}};
   return j;

@@ -20,16 +20,28 @@ struct LinkSpec {
   double efficiency = 0.8;  // achieved fraction of bandwidth in collectives
 };
 
+/// GEMMs of one compute format where they differ from the part's general
+/// fractions (zero: the general ones). Hopper's FP8 GEMMs as TensorRT-LLM
+/// runs them reach a smaller share of the FP8 peak than BF16 GEMMs of theirs,
+/// stream weights slower at few rows, and quantize their activations in a
+/// kernel of their own.
+struct GemmAchieved {
+  double compute_fraction = 0;
+  double bandwidth_fraction = 0;
+  double extra_kernels = 0;
+};
+
 /// What a real machine achieves relative to the data sheet. The defaults,
 /// for parts never measured, are the means of what genz fitted on the A100
 /// and H100 kernel timings (data/calibration/{a100_80gb,h100}.json).
 struct AchievedSpec {
-  double compute_fraction = 0.75;    // of the tensor peak, large GEMMs
-  double bandwidth_fraction = 0.89;  // of the DRAM bandwidth, streaming kernels
-  double kernel_overhead = 5.3e-6;   // s per kernel (launch gap, ramp-up, tail)
-  double overlap_exponent = 1.45;    // p of the smooth roofline max (inf: ideal)
-  double cta_bandwidth = 0;          // B/s one CTA streams; 0: not limiting
-  double attention_fraction = 0.6;   // of the tensor peak, FlashAttention kernels
+  double compute_fraction = 0.75;                // of the tensor peak, large GEMMs
+  double bandwidth_fraction = 0.89;              // of the DRAM bandwidth, streaming kernels
+  double kernel_overhead = 5.3e-6;               // s per kernel (launch gap, ramp-up, tail)
+  double overlap_exponent = 1.45;                // p of the smooth roofline max (inf: ideal)
+  double cta_bandwidth = 0;                      // B/s one CTA streams; 0: not limiting
+  double attention_fraction = 0.6;               // of the tensor peak, FlashAttention kernels
+  std::array<GemmAchieved, kDTypeCount> gemm{};  // by compute format (ABI 3)
 };
 
 /// Host-side cost of driving this accelerator with one engine (e.g. eager
