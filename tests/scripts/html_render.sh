@@ -30,3 +30,16 @@ timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1000,2600 "--screenshot=$BUI
 size=$(stat -c %s "$BUILD/tests/report-screenshot.png")
 [ "$size" -gt 60000 ] || fail "the screenshot is nearly empty ($size bytes)"
 echo "rendered $charts charts; screenshot $BUILD/tests/report-screenshot.png ($size bytes)"
+
+# The serving simulation's report: its time series and latency CDFs.
+"$GENZ" simulate --model llama3_8b --hw h100 --engine vllm --rate 15 --requests 1500 --lengths chat --report html \
+  --out "$TMP/serving" -q >/dev/null 2>&1 || fail "genz simulate failed"
+timeout 120 "$CHROMIUM" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$TMP/serving/report.html" \
+  >"$TMP/dom.html" 2>"$TMP/chromium.log" || fail "chromium failed on the serving report: $(tail -5 "$TMP/chromium.log")"
+if grep -E 'CONSOLE|Uncaught' "$TMP/chromium.log"; then fail "the serving page logged errors"; fi
+[ "$(count '<svg class="chart"')" -ge 7 ] || fail "expected 7 charts in the serving report, found $(count '<svg class="chart"')"
+[ "$(count '<path class="series"')" -ge 7 ] || fail "the serving charts have no lines"
+grep -q "Serving summary" "$TMP/dom.html" || fail "the serving report has no summary table"
+timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1000,2600 "--screenshot=$BUILD/tests/serving-screenshot.png" \
+  "file://$TMP/serving/report.html" >/dev/null 2>&1 || fail "no screenshot of the serving report"
+echo "serving report rendered; screenshot $BUILD/tests/serving-screenshot.png"

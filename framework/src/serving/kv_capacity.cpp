@@ -30,6 +30,12 @@ KvCapacity kv_capacity(const Composition& c, double step_tokens) {
   if (free_fraction > 0) left *= free_fraction;
   k.bytes = std::max(0.0, left);
   k.tokens = k.bytes_per_token > 0 ? k.bytes / k.bytes_per_token : 0;
+  // Engines that allocate their cache at load for a fixed context (llama.cpp
+  // -c, shared by its slots) hold no more than that.
+  if (c.engine.kv_context_tokens > 0 && c.engine.kv_context_tokens < k.tokens) {
+    k.tokens = c.engine.kv_context_tokens;
+    k.bytes = k.tokens * k.bytes_per_token;
+  }
   return k;
 }
 

@@ -3,6 +3,7 @@
 // of its largest step and its runtime reserve.
 //   vLLM, SGLang: memory_fraction x GPU memory - weights - activations - reserve
 //   TensorRT-LLM: kv_free_fraction x (GPU memory - weights - activations - reserve)
+//   llama.cpp: at most its --ctx-size tokens (allocated at load, shared by the slots)
 #pragma once
 
 #include "genz/engine/composition.hpp"
