@@ -42,7 +42,7 @@ struct Replica {
   double free_blocks = 0;
   bool busy = false;
   bool wake = false;  // idle, with work arrived at `until`: starts once every arrival of that instant is in
-  double until = 0, started = 0;
+  double until = 0;
   std::vector<Planned> chunks;       // the step in flight
   std::vector<std::size_t> decodes;  // its decode sequences
   double outstanding = 0;            // requests routed here and not finished
@@ -391,7 +391,6 @@ class Simulation {
     shape.decode_seqs = static_cast<unsigned>(rep.decodes.size());
     const double seconds = cost_.time(shape, chunk_shapes_);
     rep.busy = true;
-    rep.started = now;
     rep.until = now + seconds;
     record_step(rep, now, seconds);
   }
@@ -527,13 +526,9 @@ class Simulation {
 }  // namespace
 
 void GapHistogram::add(double seconds, double count) {
-  // The sequences of one decode step mostly share their gap: one log2 for all.
-  if (seconds != last_seconds_) {
-    last_seconds_ = seconds;
-    last_bucket_ =
-        static_cast<std::size_t>(std::log2(std::max(seconds, kSmallestGap) / kSmallestGap) * kBucketsPerOctave);
-  }
-  const std::size_t i = last_bucket_;
+  // Callers pass runs of equal gaps with their count (decode_tokens).
+  const auto i =
+      static_cast<std::size_t>(std::log2(std::max(seconds, kSmallestGap) / kSmallestGap) * kBucketsPerOctave);
   if (counts_.size() <= i) counts_.resize(i + 1, 0.0);
   counts_[i] += count;
   total_ += count;

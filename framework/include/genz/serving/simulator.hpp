@@ -65,8 +65,6 @@ class GapHistogram {
  private:
   std::vector<double> counts_;
   double total_ = 0;
-  double last_seconds_ = -1;
-  std::size_t last_bucket_ = 0;
 };
 
 struct SimulationResult {

@@ -60,8 +60,6 @@ class StepCost {
   /// exactly that size, and interpolated on the token grid (for checks).
   double fixed_exact(double tokens);
   double fixed_on_grid(double tokens);
-  /// CPU time before a request's prefill starts (request setup).
-  double per_request_seconds() const noexcept { return host_.per_request; }
 
  private:
   struct Shape;
