@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(g++ cmake make libboost-dev libboost-program-options-dev libboost-filesystem-dev
-                nlohmann-json3-dev libspdlog-dev libgtest-dev libbenchmark-dev
+                nlohmann-json3-dev libspdlog-dev libgtest-dev libbenchmark-dev zlib1g-dev
                 python3 python3-dev pybind11-dev)  # the Python module
 TEST_PACKAGES=(chromium                                         # renders the HTML report in the tests
                python3-pytest python3-pandas python3-matplotlib)  # the Python module's tests and example

@@ -29,3 +29,9 @@ done
 # prints the "gemm" fractions written into the "achieved" section of
 # plugins/hardware/nvidia/specs/h100.jsonc and h200.jsonc.
 python3 data/calibration/fit_fp8_gemm.py "$DATA"
+# The engines' collectives (NCCL protocols, their own all-reduce) and
+# attention kernels, on aiconfigurator's H100 tables: print the "collectives"
+# and "attention" sections of framework/data/engines/{trtllm,vllm,sglang}.jsonc
+# (pure Python, about 1 and 8 minutes).
+python3 data/calibration/fit_collectives.py "$DATA"
+python3 data/calibration/fit_attention.py "$DATA"

@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <iostream>
 
 #include "commands.hpp"
+#include "genz/calibration/kernel_check.hpp"
 #include "genz/calibration/validation.hpp"
 #include "genz/host/error.hpp"
 #include "genz/serving/published_serving.hpp"
@@ -61,8 +63,13 @@ int run_validate(const Options& o) {
     throw InputError("validate: the measurements directory " + dir + " does not exist (give --data-dir)");
   auto registry = std::make_shared<PluginRegistry>();
   load_plugins(*registry, o);
+  // The kernel tables are independent of the rest: read and compared on
+  // another core while the calibration checks run.
+  auto kernels =
+      std::async(std::launch::async, [&] { return kernel_table_rows(registry, dir + "/aiconfigurator-kernels"); });
   std::vector<ValidationRow> rows = run_validation(registry, dir, o.folds);
   for (const ServingCheck& c : published_serving_checks(registry, dir)) rows.push_back(row_of(c));
+  for (ValidationRow& r : kernels.get()) rows.push_back(std::move(r));
   print_validation(std::cout, rows);
   const ValidationVerdict v = judge(rows, o.known_failures);
   for (const auto& m : v.messages) spdlog::warn("{}", m);

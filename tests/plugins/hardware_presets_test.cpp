@@ -12,8 +12,8 @@
 namespace genz {
 namespace {
 
-const char* const kParts[] = {"rtx3090", "rtx4090", "a100_40gb", "a100_80gb", "h100",   "h200",
-                              "gh200",   "b100",    "gb200",     "a6000",     "mi300x", "mi325x",
+const char* const kParts[] = {"rtx3090", "rtx4090", "a100_40gb", "a100_80gb", "h100",  "h200",   "gh200",
+                              "b100",    "b200",    "gb200",     "a6000",     "l40s",  "mi300x", "mi325x",
                               "tpuv4",   "tpuv5e",  "tpuv5p",    "tpuv6",     "gaudi3"};
 
 TEST(HardwarePresets, EveryPartLoadsWithPlausibleNumbers) {

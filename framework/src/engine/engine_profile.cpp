@@ -99,7 +99,9 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
                "scheduler",
                "step_overhead_us",
                "step_overhead_per_seq_us",
-               "server_latency_ms"});
+               "server_latency_ms",
+               "collectives",
+               "attention"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");
@@ -139,6 +141,8 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.kv_context_tokens = v.number_or("kv_context_tokens", 0, 0, 1e8);
   e.offload_gpu_batch = v.number_or("offload_gpu_batch", 0, 0, 1e8);
   if (v.has("scheduler")) read_scheduler(v.object("scheduler"), e.scheduler);
+  if (v.has("collectives")) e.collectives = read_collectives(v.object("collectives"));
+  if (v.has("attention")) e.attention = read_attention(v.object("attention"));
   return e;
 }
 

@@ -118,9 +118,15 @@ OpCost StepModel::time_op(const Op& op, unsigned device) const {
   if (op.kind == OpKind::collective) {
     const CollectiveQuery q = layout_.query(op.collective, op.group, op.bytes_per_rank);
     if (q.ranks <= 1) return c;  // a group of one communicates nothing
-    PluginCall guard(names_.comm.c_str());
-    c = comm_.time(q);
+    if (const auto s = engine_collective_seconds(engine_.collectives, q)) {
+      c.seconds = c.memory_seconds = *s;
+    } else {
+      PluginCall guard(names_.comm.c_str());
+      c = comm_.time(q);
+    }
     c.bound = Bound::communication;
+  } else if (const auto a = engine_attention_cost(engine_.attention, op, devices_[device]->spec())) {
+    c = *a;
   } else {
     PluginCall guard(names_.hardware.c_str());
     c = devices_[device]->time(op);

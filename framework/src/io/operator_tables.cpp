@@ -4,57 +4,20 @@
 #include <filesystem>
 #include <map>
 
-#include "genz/io/csv_reader.hpp"
 #include "genz/host/error.hpp"
+#include "genz/io/column_table.hpp"
 #include "genz/sdk/op_resources.hpp"
 
 namespace genz {
-namespace {
-
-class Table {
- public:
-  explicit Table(const std::string& path) : csv_(CsvReader::open_file(path, "table")), path_(path) {
-    std::vector<std::string_view> f;
-    if (!csv_.next(f)) throw InputError(path + ": empty file");
-    for (std::size_t i = 0; i < f.size(); ++i) columns_[std::string(f[i])] = i;
-  }
-  bool next() { return csv_.next(fields_); }
-  double number(const std::string& column) const {
-    const auto it = columns_.find(column);
-    if (it == columns_.end()) throw InputError(path_ + ": expected a column " + column);
-    if (it->second >= fields_.size())
-      throw InputError(path_ + ": line " + std::to_string(csv_.line()) + ": too few fields");
-    const std::string_view s = fields_[it->second];
-    double v = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-      throw InputError(path_ + ": line " + std::to_string(csv_.line()) + ", column " + column +
-                       ": expected a number, found '" + std::string(s.substr(0, 30)) + "'");
-    return v;
-  }
-  std::string text(const std::string& column) const {
-    const auto it = columns_.find(column);
-    return it == columns_.end() || it->second >= fields_.size() ? "" : std::string(fields_[it->second]);
-  }
-
- private:
-  CsvReader csv_;
-  std::string path_;
-  std::map<std::string, std::size_t> columns_;
-  std::vector<std::string_view> fields_;
-};
-
-}  // namespace
-
 std::vector<GemmSample> read_vidur_gemms(const std::string& path) {
-  Table t(path);
+  ColumnTable t(path);
   std::vector<GemmSample> out;
   const std::string model = std::filesystem::path(path).stem().string();
   while (t.next()) {
     const double tp = t.number("num_tensor_parallel_workers"), tokens = t.number("num_tokens");
     const double h = t.number("n_embd"), heads = t.number("n_head"), kv = t.number("n_kv_head");
     const double inter = t.number("n_expanded_embd");
-    const bool gated = t.text("use_gated_mlp") != "False";
+    const bool gated = t.text_or_empty("use_gated_mlp") != "False";
     const double hd = h / heads;
     const struct {
       const char* op;
@@ -68,7 +31,7 @@ std::vector<GemmSample> read_vidur_gemms(const std::string& path) {
       g.m = tokens;
       g.n = s.n;
       g.k = s.k;
-      g.seconds = t.number(std::string("time_stats.") + s.op + ".median") * 1e-3;
+      g.seconds = t.number("time_stats." + std::string(s.op) + ".median") * 1e-3;
       g.op = s.op;
       g.model = model;
       g.tp = static_cast<unsigned>(tp);
@@ -80,7 +43,7 @@ std::vector<GemmSample> read_vidur_gemms(const std::string& path) {
 }
 
 std::vector<CollectiveSample> read_vidur_collectives(const std::string& path) {
-  Table t(path);
+  ColumnTable t(path);
   std::vector<CollectiveSample> out;
   const std::string stem = std::filesystem::path(path).stem().string();
   const bool send_recv = stem == "send_recv";

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "genz/engine/attention_model.hpp"
+#include "genz/engine/collective_model.hpp"
 #include "genz/sdk/model.hpp"
 #include "genz/sdk/op.hpp"
 
@@ -75,6 +77,10 @@ struct EngineProfile {
   // the GPU, streamed over PCIe (llama.cpp); 0: the CPU computes them.
   double offload_gpu_batch = 0;
   SchedulerProfile scheduler;
+  // What the engine runs for collectives (empty: the comm plugin's model).
+  CollectiveProfile collectives;
+  // Its attention kernels (unset: the hardware plugin's roofline).
+  AttentionProfile attention;
 };
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.

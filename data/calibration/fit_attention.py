@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Fits the attention kernels of the engine profiles (framework/data/engines/*.jsonc,
+"attention") on the H100 tables of ../shared/data/aiconfigurator-kernels (CUDA-graph replay,
+fused RoPE and KV-cache write included):
+
+  prefill: time = floor + units * unit / SMs + max(FLOPs / (BF16 peak * compute_fraction),
+                                                   bytes / (bandwidth * bandwidth_fraction))
+           units = batch * heads * ceil(isl / q_tile)          (one CTA per query tile and head)
+  decode:  time = floor + max(units * unit / SMs, FLOPs / (peak * compute_fraction),
+                             bytes / (bandwidth * bandwidth_fraction * min(1, units / (SMs * ctas_per_sm))))
+           units = batch * kv_heads * ceil(cached tokens / kv_chunk)   (split-K CTAs: flash-decoding)
+
+A CTA has a fixed cost (unit: loading its query tile, the softmax epilogue, writing out) and
+the parallel work available bounds the bandwidth a decode reaches (Little's law: each CTA keeps
+a bounded number of loads in flight), so batch-1 decode at long context is slower per byte
+than batch 64. FLOPs count the causal half; bytes are the KV cache read plus queries and
+outputs. SMs, peaks and bandwidth are the data sheet's, so the fitted values carry to another
+GPU by its data sheet.
+
+Fitted on the head configurations of even parity ((heads*31 + kv_heads*7 + head_dim) % 2 == 0,
+the same split `genz validate` reports), held out: the others, and every H200/B200/A100/L40S row.
+Sliding-window rows are left out (genz does not model windows).
+
+Usage: python3 data/calibration/fit_attention.py ../shared/data
+Pure Python: Nelder-Mead on the mean squared log error of a sample of the fitting rows.
+"""
+import csv, gzip, math, os, random, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fit_collectives import nelder_mead  # noqa: E402
+
+SMS, BF16, BW = 132, 989.4e12, 3350e9  # H100 SXM data sheet, whitepaper
+BYTES = {"bfloat16": 2, "float16": 2, "fp8": 1}
+
+
+def rows(path):
+    op = gzip.open if path.endswith(".gz") else open
+    with op(path, "rt") as f:
+        yield from csv.DictReader(f)
+
+
+def parity(r):
+    return (int(r["num_heads"]) * 31 + int(r["num_key_value_heads"]) * 7 + int(r["head_dim"])) % 2
+
+
+def load(path, source=None):
+    out = []
+    for r in rows(path):
+        if float(r.get("window_size", 0) or 0) > 0:
+            continue
+        if r["attn_dtype"] not in BYTES or r["kv_cache_dtype"] not in BYTES:
+            continue
+        if source and r.get("kernel_source") != source:
+            continue
+        b, isl, step = float(r["batch_size"]), float(r["isl"]), float(r["step"])
+        h, kv, hd = float(r["num_heads"]), float(r["num_key_value_heads"]), float(r["head_dim"])
+        out.append(dict(b=b, isl=isl, step=step, h=h, kv=kv, hd=hd, a=BYTES[r["attn_dtype"]],
+                        k=BYTES[r["kv_cache_dtype"]], t=float(r["latency_ms"]) * 1e-3, even=parity(r) == 0))
+    return out
+
+
+def prefill_time(p, s):
+    floor, unit, cf, bf, tile = p
+    kvlen = s["isl"] + s["step"]
+    attended = s["step"] + (s["isl"] + 1) / 2
+    flops = 2 * s["b"] * s["h"] * s["isl"] * attended * 2 * s["hd"]
+    nbytes = s["b"] * (2 * s["isl"] * s["h"] * s["hd"] * s["a"] + kvlen * s["kv"] * 2 * s["hd"] * s["k"])
+    units = s["b"] * s["h"] * math.ceil(s["isl"] / tile)
+    return floor + units * unit / SMS + max(flops / (BF16 * cf), nbytes / (BW * bf))
+
+
+MAX_GROUP = {"trtllm": 32}  # XQA serves up to 32 query heads per KV head; larger groups run MMHA
+ENGINE = None
+
+
+def decode_time(p, s):
+    floor, unit, bf, chunk, per_sm, cf = p
+    kvlen = s["step"] + 1
+    # A kernel without support for this group size reads the cache once per query head.
+    kv = s["h"] if s["h"] / s["kv"] > MAX_GROUP.get(ENGINE, 1e9) else s["kv"]
+    flops = 2 * s["b"] * s["h"] * kvlen * 2 * s["hd"]
+    nbytes = s["b"] * (2 * s["h"] * s["hd"] * s["a"] + kvlen * kv * 2 * s["hd"] * s["k"])
+    units = s["b"] * kv * math.ceil(kvlen / chunk)
+    par = min(1.0, units / (SMS * per_sm))
+    peak = BF16 * (2 if s["k"] == 1 else 1)  # the products run in the cache's format (FP8 MMA for an FP8 cache)
+    return floor + max(units * unit / SMS, flops / (peak * cf), nbytes / (BW * bf * par))
+
+
+def fit(model, x0, scale, samples, fixed_tile):
+    def unpack(x):
+        v = [math.exp(c) for c in x]
+        v[2] = min(v[2], 1.0)
+        if len(v) > 5:
+            v[5] = min(v[5], 1.0)
+        if fixed_tile is not None:
+            v.insert(4, fixed_tile)
+        return v
+
+    def loss(x):
+        p = unpack(x)
+        return sum(math.log(model(p, s) / s["t"]) ** 2 for s in samples) / len(samples)
+
+    x = nelder_mead(loss, [math.log(v) for v in x0], scale, iters=1500)
+    return unpack(x)
+
+
+def stats(model, p, samples):
+    e = sorted(abs(model(p, s) / s["t"] - 1) * 100 for s in samples)
+    if not e:
+        return "n 0"
+    return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
+
+
+def main():
+    data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
+    d = f"{data}/aiconfigurator-kernels/h100_sxm"
+    random.seed(1)
+    tables = {"trtllm": (f"{d}/trtllm_1.3.0rc20/context_attention.csv", f"{d}/trtllm_1.3.0rc20/generation_attention.csv"),
+              "vllm": (f"{d}/other_backends/vllm_0.24.0_context_attention.csv.gz",
+                       f"{d}/other_backends/vllm_0.24.0_generation_attention.csv.gz"),
+              "sglang": (f"{d}/other_backends/sglang_0.5.14_context_attention.csv.gz",
+                         f"{d}/other_backends/sglang_0.5.14_generation_attention.csv.gz")}
+    global ENGINE
+    phases = os.environ.get("GENZ_PHASES", "prefill,decode").split(",")
+    for engine, (ctx, gen) in tables.items():
+        ENGINE = engine
+        for phase, path, model, x0 in (("prefill", ctx, prefill_time, [12e-6, 2e-6, 0.6, 0.8]),
+                                       ("decode", gen, decode_time, [8e-6, 4.5e-6, 0.85, 800, 0.5, 0.2])):
+            if phase not in phases:
+                continue
+            s = load(path)
+            train = [r for r in s if r["even"]]
+            held = [r for r in s if not r["even"]]
+            sample = random.sample(train, min(2000, len(train)))
+            if phase == "prefill":
+                best = None
+                for tile in (64, 128):
+                    p = fit(model, x0, [0.5] * 4, sample, tile)
+                    l = sum(math.log(model(p, r) / r["t"]) ** 2 for r in sample)
+                    if best is None or l < best[0]:
+                        best = (l, p)
+                p = best[1]
+                names = ["floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile"]
+            else:
+                p = fit(model, x0, [0.5] * 6, sample, None)
+                names = ["floor_us", "unit_us", "bandwidth_fraction", "kv_chunk", "ctas_per_sm", "compute_fraction"]
+            vals = [v * 1e6 if n.endswith("_us") else v for n, v in zip(names, p)]
+            print(f'{engine} {phase}: {{' + ", ".join(f'"{n}": {v:.3g}' for n, v in zip(names, vals)) + "}")
+            print(f"  fit {stats(model, p, train)}; held-out shapes {stats(model, p, held)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+#include "genz/engine/attention_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace genz {
+namespace {
+
+AttentionKernel read_kernel(const JsonView& v, bool decode) {
+  if (decode)
+    v.only_keys(
+        {"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "ctas_per_sm", "max_group"});
+  else
+    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile"});
+  AttentionKernel k;
+  k.set = true;
+  k.floor = v.number("floor_us", 0, 1e4) * 1e-6;
+  k.unit = v.number("unit_us", 0, 1e4) * 1e-6;
+  k.compute_fraction = v.number("compute_fraction", 1e-3, 1);
+  k.bandwidth_fraction = v.number("bandwidth_fraction", 1e-3, 1);
+  if (decode) {
+    k.kv_chunk = v.number("kv_chunk", 1, 1e7);
+    k.ctas_per_sm = v.number("ctas_per_sm", 1e-3, 64);
+    k.max_group = v.number_or("max_group", 0, 0, 1e4);
+  } else {
+    k.q_tile = v.number("q_tile", 1, 4096);
+  }
+  return k;
+}
+
+OpCost cost(double floor, double units_seconds, double compute, double memory, bool overlapped) {
+  OpCost c;
+  c.compute_seconds = compute;
+  c.memory_seconds = memory;
+  const double roofline = std::max(compute, memory);
+  c.seconds = floor + (overlapped ? std::max(units_seconds, roofline) : units_seconds + roofline);
+  if (units_seconds + floor > roofline)
+    c.bound = Bound::overhead;
+  else
+    c.bound = compute > memory ? Bound::compute : Bound::memory;
+  return c;
+}
+
+// Each CTA's fixed work adds to the FMHA's tensor-core time.
+OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& hw) {
+  const double sms = hw.compute_units;
+  const double units = op.batch * op.heads * std::ceil(op.q_len / k.q_tile);
+  return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(DType::bf16) * k.compute_fraction),
+              op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), false);
+}
+
+// Split-K decode streams the cache while its CTAs' fixed work overlaps the
+// loads; a kernel without support for the group size (max_group) reads the
+// cache once per query head. The products run in the cache's format.
+OpCost decode_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& hw) {
+  const double sms = hw.compute_units;
+  const bool regrouped = k.max_group > 0 && op.kv_heads > 0 && op.heads / op.kv_heads > k.max_group;
+  const double kv_heads = regrouped ? op.heads : op.kv_heads;
+  double bytes = op.bytes;
+  if (regrouped) {
+    const double width = op.head_dim_qk + (op.kv_shared ? 0.0 : op.head_dim_v);
+    const double cache = op.batch * op.kv_len * op.kv_heads * width * bytes_of(op.kv_dtype);
+    bytes += cache * (op.heads / op.kv_heads - 1);
+  }
+  const double units = op.batch * kv_heads * std::ceil(op.kv_len / k.kv_chunk);
+  const double occupancy = std::min(1.0, units / (sms * k.ctas_per_sm));
+  const DType format = op.kv_dtype == DType::fp8 ? DType::fp8 : DType::bf16;
+  return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(format) * k.compute_fraction),
+              bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy), true);
+}
+
+}  // namespace
+
+AttentionProfile read_attention(const JsonView& v) {
+  v.only_keys({"prefill", "decode"});
+  AttentionProfile p;
+  if (v.has("prefill")) p.prefill = read_kernel(v.object("prefill"), false);
+  if (v.has("decode")) p.decode = read_kernel(v.object("decode"), true);
+  return p;
+}
+
+std::optional<OpCost> engine_attention_cost(const AttentionProfile& p, const Op& op, const HardwareSpec& hw) {
+  const bool decode = is_decode_attention(op);
+  const AttentionKernel& k = decode ? p.decode : p.prefill;
+  const double peak = hw.peak_for(DType::bf16);
+  if (!k.set || op.kind != OpKind::attention || hw.compute_units == 0 || peak <= 0 || hw.memory_bandwidth <= 0)
+    return std::nullopt;
+  return decode ? decode_cost(k, op, hw) : prefill_cost(k, op, hw);
+}
+
+}  // namespace genz

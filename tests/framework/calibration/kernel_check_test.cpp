@@ -1,0 +1,89 @@
+#include "genz/calibration/kernel_check.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "genz/engine/lowering.hpp"
+#include "test_support.hpp"
+
+namespace genz {
+namespace {
+
+struct Parts {
+  Handle<Hardware> hardware = test::plugins().create<Hardware>(PluginKind::hardware, "h100");
+  Handle<CommBackend> comm = test::plugins().create<CommBackend>(PluginKind::comm, "nv_like");
+  KernelModel model(const char* engine) const { return {hardware.get(), comm.get(), find_engine(engine)}; }
+};
+
+TEST(KernelCheck, AGemmIsTimedAsAPredictionTimesIt) {
+  Parts p;
+  KernelSample s;
+  s.cls = KernelClass::gemm;
+  s.m = 64;
+  s.n = 8192;
+  s.k = 8192;
+  s.dtype = DType::fp8;
+  const auto ops = kernel_ops(s, *find_engine("trtllm"));
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].compute_dtype, DType::fp8);
+  EXPECT_DOUBLE_EQ(*predict_kernel(s, p.model("trtllm")), p.hardware->time(ops[0]).seconds);
+}
+
+TEST(KernelCheck, CollectivesCountElementsAndUseTheEnginesAlgorithms) {
+  Parts p;
+  KernelSample s;
+  s.cls = KernelClass::custom_all_reduce;
+  s.gpus = 8;
+  s.elements = 16384;  // 32 KiB of bf16
+  s.dtype = DType::bf16;
+  const double custom = *predict_kernel(s, p.model("trtllm"));
+  s.cls = KernelClass::nccl;
+  const double nccl = *predict_kernel(s, p.model("trtllm"));
+  EXPECT_LT(custom, nccl);  // NCCL rows are timed with NCCL's protocols only
+  // hf has no collectives section: the comm plugin answers.
+  CollectiveQuery q;
+  q.bytes = 32768;
+  q.ranks = q.ranks_per_node = 8;
+  q.intra = p.hardware->spec().intra_node;
+  EXPECT_DOUBLE_EQ(*predict_kernel(s, p.model("hf")), p.comm->time(q).seconds);
+}
+
+TEST(KernelCheck, KernelsGenzDoesNotModelAreSkippedWithTheReason) {
+  Parts p;
+  KernelSample s;
+  s.cls = KernelClass::context_attention;
+  s.batch = 1;
+  s.isl = 4096;
+  s.heads = 32;
+  s.kv_heads = 8;
+  s.head_dim = 128;
+  s.window = 1024;
+  std::string why;
+  EXPECT_FALSE(predict_kernel(s, p.model("trtllm"), &why).has_value());
+  EXPECT_NE(why.find("sliding-window"), std::string::npos);
+  s.cls = KernelClass::mla_generation;
+  s.window = 0;
+  EXPECT_FALSE(predict_kernel(s, p.model("trtllm"), &why).has_value());
+}
+
+TEST(KernelCheck, RowsCarryTheIssuesTargetsPerGpuEngineAndClass) {
+  test::TempDir t;
+  std::filesystem::create_directories(t.path() / "h100_sxm" / "trtllm_1.3.0rc20");
+  std::filesystem::create_directories(t.path() / "l40s" / "trtllm_1.3.0rc20");
+  const std::string gemm = "gemm_dtype,m,n,k,latency_ms\nbfloat16,4096,4096,4096,0.2\nbfloat16,1,4096,4096,0.02\n";
+  t.file("h100_sxm/trtllm_1.3.0rc20/gemm.csv", gemm);
+  t.file("l40s/trtllm_1.3.0rc20/gemm.csv", gemm);
+  const auto rows =
+      kernel_table_rows(std::shared_ptr<const PluginRegistry>(&test::plugins(), [](auto*) {}), t.path().string());
+  ASSERT_EQ(rows.size(), 4u);  // median and p90 of each GPU's one class
+  EXPECT_EQ(rows[0].dataset, "kernels h100 trtllm");
+  EXPECT_EQ(rows[0].metric, "GEMM bfloat16");
+  EXPECT_EQ(rows[0].n, 2u);
+  EXPECT_EQ(rows[0].threshold, 8);   // TensorRT-LLM on a Hopper part
+  EXPECT_EQ(rows[1].threshold, 20);  // p90
+  EXPECT_EQ(rows[2].threshold, 12);  // L40S
+}
+
+}  // namespace
+}  // namespace genz
