@@ -142,7 +142,7 @@ std::optional<double> predict_kernel(const KernelSample& s, const KernelModel& m
   }
   double seconds = 0;
   for (const Op& op : kernel_ops(s, *m.engine)) {
-    const auto engine = engine_attention_cost(m.engine->attention, op, m.hardware->spec());
+    const auto engine = engine_op_cost(*m.engine, op, m.hardware->spec());
     seconds += (engine ? *engine : m.hardware->time(op)).seconds;
   }
   return seconds;

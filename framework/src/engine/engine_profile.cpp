@@ -148,6 +148,11 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
 
 }  // namespace
 
+std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw) {
+  if (op.kind == OpKind::attention) return engine_attention_cost(e.attention, op, hw);
+  return std::nullopt;
+}
+
 EngineProfile engine_from_text(const std::string& text, const std::string& source) {
   return parse(parse_json(text, source), source);
 }

@@ -125,7 +125,7 @@ OpCost StepModel::time_op(const Op& op, unsigned device) const {
       c = comm_.time(q);
     }
     c.bound = Bound::communication;
-  } else if (const auto a = engine_attention_cost(engine_.attention, op, devices_[device]->spec())) {
+  } else if (const auto a = engine_op_cost(engine_, op, devices_[device]->spec())) {
     c = *a;
   } else {
     PluginCall guard(names_.hardware.c_str());

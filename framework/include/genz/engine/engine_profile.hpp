@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,11 @@ struct EngineProfile {
   // Its attention kernels (unset: the hardware plugin's roofline).
   AttentionProfile attention;
 };
+
+/// The engine's own time for an operator its profile describes (the
+/// attention kernels measured under that engine); nullopt: the hardware
+/// plugin times it.
+std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw);
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.
 const std::vector<EngineProfile>& builtin_engines();
