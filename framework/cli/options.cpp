@@ -45,6 +45,9 @@ po::options_description describe_options() {
       "engine", po::value<std::string>(),
       "serving engine profile: vllm (default), trtllm, sglang, hf, llamacpp, ktransformers, ideal")(
       "engine-file", po::value<std::string>(), "engine profile JSON")(
+      "kernels", po::value<std::string>(),
+      "folder of kernel timings measured under the engine (aiconfigurator's tables): interpolated where they "
+      "cover a shape, the model elsewhere (--breakdown marks them 'table')")(
       "gpu-mem-util", po::value<double>(),
       "fraction of GPU memory the engine may use (default: the engine's, e.g. vLLM 0.9, llama.cpp 1.0)")(
       "ctx-size", po::value<double>(), "tokens of KV cache allocated per sequence at load (llama.cpp's -c)")(
@@ -238,6 +241,7 @@ void fill(Options& o, const po::variables_map& vm) {
   if (auto c = pick<std::string>(vm, "comm", "comm_backend")) o.comm = *c;
   str("engine", o.engine);
   str("engine-file", o.engine_file);
+  str("kernels", o.kernels);
   if (vm.count("gpu-mem-util")) o.gpu_mem_util = vm["gpu-mem-util"].as<double>();
   if (vm.count("ctx-size")) o.ctx_size = vm["ctx-size"].as<double>();
   str("host", o.host);

@@ -18,6 +18,7 @@ struct Options {
   std::optional<double> system_eff;
   std::string comm;
   std::string engine, engine_file;
+  std::string kernels;  // --kernels DIR: measured kernel tables
   std::string cluster;
   std::optional<unsigned> nodes, gpus_per_node;
   std::optional<double> inter_node_gbps, inter_node_latency_us;

@@ -12,6 +12,7 @@
 #include "genz/host/error.hpp"
 #include "genz/host/hardware_check.hpp"
 #include "genz/host/search_path.hpp"
+#include "genz/io/kernel_tables.hpp"
 #include "genz/io/text_file.hpp"
 #include "genz/sdk/hardware_json.hpp"
 
@@ -156,6 +157,11 @@ EngineProfile open_engine(const Options& o) {
     if (e.scheduler.kv_free_fraction > 0) e.scheduler.kv_free_fraction = *o.gpu_mem_util;
   }
   if (o.ctx_size) e.kv_context_tokens = *o.ctx_size;
+  if (!o.kernels.empty()) {
+    e.measured = read_measured_kernels(o.kernels);
+    spdlog::info("--kernels {}: {} measured kernel timings; they replace the model where they cover a shape", o.kernels,
+                 e.measured->points());
+  }
   return e;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -397,6 +398,33 @@ TEST(Cli, SweepNamesThatDoNotExistAreRefusedBeforeRunning) {
   EXPECT_FALSE(std::filesystem::exists(csv));
   EXPECT_EQ(run_genz("sweep tp=2 --tp 2").exit_code, 2);
   EXPECT_EQ(run_genz("sweep engine=tgi").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace genz
+
+namespace genz {
+namespace {
+
+// --kernels: the user's measured GEMMs time the shapes they cover (marked
+// "table" in --breakdown), the model the rest.
+TEST(Cli, MeasuredKernelTablesReplaceTheModelWhereTheyCoverAShape) {
+  test::TempDir t;
+  std::filesystem::create_directories(t.path() / "mine");
+  // Llama-3-8B at TP 1: o_proj is 4096 x 4096; one token per step in decode.
+  t.file("mine/gemm.csv", "gemm_dtype,m,n,k,latency_ms\nbfloat16,1,4096,4096,0.5\nbfloat16,64,4096,4096,0.6\n");
+  const std::string args =
+      "--model llama3_8b --hw h100 --engine trtllm --input-tokens 128 --output-tokens 16 --breakdown";
+  const auto plain = test::run_genz(args);
+  const auto measured = test::run_genz(args + " --kernels " + (t.path() / "mine").string());
+  ASSERT_EQ(measured.exit_code, 0) << measured.err;
+  EXPECT_EQ(plain.out.find(" table"), std::string::npos);
+  const auto line = measured.out.find("    o_proj", measured.out.find("decode step"));
+  ASSERT_NE(line, std::string::npos) << measured.out;
+  const std::string o_proj = measured.out.substr(line, measured.out.find('\n', line) - line);
+  EXPECT_NE(o_proj.find("500.00 us"), std::string::npos) << o_proj;  // the measured 0.5 ms, exactly
+  EXPECT_NE(o_proj.find("table"), std::string::npos) << o_proj;
+  EXPECT_NE(measured.err.find("2 measured kernel timings"), std::string::npos) << measured.err;
 }
 
 }  // namespace

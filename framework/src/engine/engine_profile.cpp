@@ -149,6 +149,13 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
 }  // namespace
 
 std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw) {
+  if (e.measured)
+    if (const auto t = e.measured->time(op)) {
+      OpCost c;
+      c.seconds = *t;
+      c.bound = Bound::measured;
+      return c;
+    }
   if (op.kind == OpKind::attention) return engine_attention_cost(e.attention, op, hw);
   return std::nullopt;
 }

@@ -14,10 +14,13 @@ struct GzCloser {
   void operator()(gzFile f) const noexcept { gzclose(f); }
 };
 
-std::string zlib_message(gzFile f) {
+// zlib's message, without the file name it starts with (the caller names it).
+std::string zlib_message(gzFile f, const std::string& path) {
   int code = Z_OK;
   const char* m = gzerror(f, &code);
-  return code == Z_OK || m == nullptr ? std::string() : std::string(m);
+  std::string s = code == Z_OK || m == nullptr ? std::string() : std::string(m);
+  if (s.rfind(path + ": ", 0) == 0) s.erase(0, path.size() + 2);
+  return s;
 }
 
 }  // namespace
@@ -29,7 +32,7 @@ std::string read_maybe_gzip(const std::string& path) {
   char buffer[1 << 16];
   for (;;) {
     const int n = gzread(f.get(), buffer, sizeof buffer);
-    if (n < 0) throw InputError(path + ": corrupt compressed data (zlib: " + zlib_message(f.get()) + ")");
+    if (n < 0) throw InputError(path + ": corrupt compressed data (zlib: " + zlib_message(f.get(), path) + ")");
     if (n == 0) break;
     out.append(buffer, static_cast<std::size_t>(n));
     if (out.size() > ColumnTable::kMaxTableBytes)
@@ -41,7 +44,7 @@ std::string read_maybe_gzip(const std::string& path) {
   int code = Z_OK;
   gzerror(f.get(), &code);
   if (code != Z_OK)
-    throw InputError(path + ": truncated or corrupt compressed data (zlib: " + zlib_message(f.get()) +
+    throw InputError(path + ": truncated or corrupt compressed data (zlib: " + zlib_message(f.get(), path) +
                      "); expected a whole gzip stream");
   return out;
 }

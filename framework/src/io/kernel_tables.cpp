@@ -1,5 +1,6 @@
 #include "genz/io/kernel_tables.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "genz/host/error.hpp"
@@ -200,6 +201,56 @@ std::size_t for_each_kernel_sample(const std::string& path, KernelClass cls,
       ++skipped;
   }
   return skipped;
+}
+
+namespace {
+
+void add_sample(MeasuredKernels& m, const KernelSample& s) {
+  switch (s.cls) {
+    case KernelClass::gemm:
+      if (!s.block_scaled) m.add_gemm(s.dtype, s.m, s.n, s.k, s.seconds);
+      break;
+    case KernelClass::context_attention:
+      if (s.window == 0 && s.step == 0)
+        m.add_attention(false, s.heads, s.kv_heads, s.head_dim, s.kv_dtype, s.batch, s.isl, s.seconds);
+      break;
+    case KernelClass::generation_attention:
+      if (s.window == 0) m.add_attention(true, s.heads, s.kv_heads, s.head_dim, s.kv_dtype, s.batch, s.step, s.seconds);
+      break;
+    case KernelClass::custom_all_reduce:
+    case KernelClass::nccl:
+      if (s.collective == CollectiveKind::all_reduce && s.variant.find("eager") == std::string::npos)
+        m.add_all_reduce(s.gpus, s.elements * bytes_of(s.dtype), s.seconds);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const MeasuredKernels> read_measured_kernels(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw InputError("--kernels " + dir +
+                     ": not a directory; expected a folder of kernel tables (gemm.csv, "
+                     "generation_attention.csv, ... as in aiconfigurator's format, plain or .gz)");
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file() && kernel_class_of_file(it->path().string())) files.push_back(it->path().string());
+  if (ec) throw InputError("--kernels " + dir + ": cannot be listed (" + ec.message() + ")");
+  std::sort(files.begin(), files.end());
+  auto m = std::make_shared<MeasuredKernels>();
+  for (const std::string& f : files)
+    for_each_kernel_sample(f, *kernel_class_of_file(f), [&](const KernelSample& s) { add_sample(*m, s); });
+  if (m->points() == 0)
+    throw InputError("--kernels " + dir +
+                     ": no GEMM, attention or all-reduce timings found; expected tables named "
+                     "gemm.csv, context_attention.csv, generation_attention.csv, custom_allreduce.csv or nccl.csv");
+  m->finish();
+  return m;
 }
 
 }  // namespace genz

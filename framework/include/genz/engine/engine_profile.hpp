@@ -4,12 +4,14 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "genz/engine/attention_model.hpp"
 #include "genz/engine/collective_model.hpp"
+#include "genz/engine/measured_kernels.hpp"
 #include "genz/sdk/model.hpp"
 #include "genz/sdk/op.hpp"
 
@@ -82,11 +84,14 @@ struct EngineProfile {
   CollectiveProfile collectives;
   // Its attention kernels (unset: the hardware plugin's roofline).
   AttentionProfile attention;
+  // Kernels the user measured under this engine (--kernels DIR): they take
+  // over from every model where they cover a shape.
+  std::shared_ptr<const MeasuredKernels> measured;
 };
 
-/// The engine's own time for an operator its profile describes (the
-/// attention kernels measured under that engine); nullopt: the hardware
-/// plugin times it.
+/// The engine's own time for an operator: from the user's measured tables
+/// where they cover it (bound "table"), else from the attention kernels its
+/// profile describes; nullopt: the hardware plugin times it.
 std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw);
 
 /// Built-in profiles: hf, vllm, trtllm, ideal.

@@ -7,8 +7,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "genz/engine/measured_kernels.hpp"
 
 #include "genz/sdk/dtype.hpp"
 #include "genz/sdk/op.hpp"
@@ -60,5 +63,11 @@ struct KernelSample {
 /// or truncated table.
 std::size_t for_each_kernel_sample(const std::string& path, KernelClass cls,
                                    const std::function<void(const KernelSample&)>& fn);
+
+/// Every GEMM, attention and all-reduce table under `dir` (searched
+/// recursively, any GPU) as measured kernels for `genz --kernels DIR`.
+/// Sliding-window rows and formats genz has no type for are left out.
+/// Throws InputError naming the directory when it holds no such table.
+std::shared_ptr<const MeasuredKernels> read_measured_kernels(const std::string& dir);
 
 }  // namespace genz

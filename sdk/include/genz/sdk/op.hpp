@@ -43,7 +43,8 @@ enum class CommGroup : std::uint8_t { tp, ep, pp };
 /// [layer_begin, layer_end), or after them (final norm, LM head).
 enum class Placement : std::uint8_t { pre, layers, post };
 
-enum class Bound : std::uint8_t { compute, memory, communication, overhead };
+// measured: the time came from the user's measured kernel tables (--kernels), not a model.
+enum class Bound : std::uint8_t { compute, memory, communication, overhead, measured };
 
 struct Op {
   char name[40] = {};
@@ -147,6 +148,8 @@ constexpr std::string_view name_of(Bound b) noexcept {
       return "communication";
     case Bound::overhead:
       return "overhead";
+    case Bound::measured:
+      return "table";
   }
   return "?";
 }
