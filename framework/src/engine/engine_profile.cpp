@@ -160,6 +160,22 @@ std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const
   return std::nullopt;
 }
 
+std::optional<OpCost> engine_collective_cost(const EngineProfile& e, const CollectiveQuery& q) {
+  OpCost c;
+  const bool in_node = q.kind == CollectiveKind::all_reduce && q.ranks == q.ranks_per_node;
+  if (const auto t = e.measured && in_node ? e.measured->all_reduce(q.ranks, q.bytes) : std::nullopt) {
+    c.seconds = *t;
+    c.bound = Bound::measured;
+    return c;
+  }
+  if (const auto t = engine_collective_seconds(e.collectives, q)) {
+    c.seconds = c.memory_seconds = *t;
+    c.bound = Bound::communication;
+    return c;
+  }
+  return std::nullopt;
+}
+
 EngineProfile engine_from_text(const std::string& text, const std::string& source) {
   return parse(parse_json(text, source), source);
 }

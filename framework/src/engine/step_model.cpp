@@ -118,21 +118,13 @@ OpCost StepModel::time_op(const Op& op, unsigned device) const {
   if (op.kind == OpKind::collective) {
     const CollectiveQuery q = layout_.query(op.collective, op.group, op.bytes_per_rank);
     if (q.ranks <= 1) return c;  // a group of one communicates nothing
-    const auto measured = engine_.measured && q.kind == CollectiveKind::all_reduce && q.ranks == q.ranks_per_node
-                              ? engine_.measured->all_reduce(q.ranks, q.bytes)
-                              : std::nullopt;
-    if (measured) {
-      c.seconds = *measured;
-      c.bound = Bound::measured;
-      return c;
-    }
-    if (const auto s = engine_collective_seconds(engine_.collectives, q)) {
-      c.seconds = c.memory_seconds = *s;
+    if (const auto e = engine_collective_cost(engine_, q)) {
+      c = *e;
     } else {
       PluginCall guard(names_.comm.c_str());
       c = comm_.time(q);
+      c.bound = Bound::communication;
     }
-    c.bound = Bound::communication;
   } else if (const auto a = engine_op_cost(engine_, op, devices_[device]->spec())) {
     c = *a;
   } else {

@@ -94,6 +94,11 @@ struct EngineProfile {
 /// profile describes; nullopt: the hardware plugin times it.
 std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw);
 
+/// The engine's own time for a collective: from the user's measured
+/// all-reduce tables where they cover it (bound "table"), else from the
+/// algorithms its profile describes; nullopt: the comm plugin times it.
+std::optional<OpCost> engine_collective_cost(const EngineProfile& e, const CollectiveQuery& q);
+
 /// Built-in profiles: hf, vllm, trtllm, ideal.
 const std::vector<EngineProfile>& builtin_engines();
 const EngineProfile* find_engine(const std::string& name);
