@@ -17,6 +17,7 @@
 #include "genz/serving/kv_capacity.hpp"
 #include "genz/serving/summary.hpp"
 #include "run_info.hpp"
+#include "serving_options.hpp"
 #include "session.hpp"
 
 namespace genz::cli {
@@ -24,53 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-TrafficSpec traffic_spec(const Options& o) {
-  TrafficSpec t;
-  t.trace = o.trace;
-  t.rate = o.rate.value_or(0);
-  t.concurrency = o.concurrency.value_or(0);
-  t.requests = o.requests;
-  t.duration = o.duration.value_or(0);
-  t.seed = o.seed;
-  t.lengths = o.lengths == "chat"    ? LengthKind::chat
-              : o.lengths == "trace" ? LengthKind::trace
-              : o.lengths == "fixed" ? LengthKind::fixed
-              : o.trace.empty()      ? LengthKind::fixed
-                                     : LengthKind::trace;
-  t.input = o.input_tokens;
-  t.output = o.output_tokens;
-  if (t.lengths == LengthKind::fixed) check_request(Request{t.input, t.output, 1, 1}, ModelInfo{});
-  return t;
-}
-
-Request largest_request(const Workload& w) {
-  Request r{1, 1, 1, 1};
-  for (const ServingRequest& q : w.requests)
-    if (q.input + q.output > r.input + r.output) r = Request{q.input, q.output, 1, 1};
-  return r;
-}
-
-SchedulerProfile scheduler_for(const Options& o, const EngineProfile& e) {
-  SchedulerProfile s = e.scheduler;
-  if (o.max_seqs) s.max_seqs = *o.max_seqs;
-  if (o.max_tokens) s.max_tokens = *o.max_tokens;
-  if (!o.chunked_prefill.empty()) s.chunked_prefill = o.chunked_prefill == "on";
-  if (!o.step_order.empty())
-    s.order = o.step_order == "prefill_first" ? StepOrder::prefill_first : StepOrder::decode_first;
-  if (o.block_size) s.block_size = *o.block_size;
-  return s;
-}
-
-std::string scheduler_text(const SchedulerProfile& s) {
-  char buf[256];
-  std::snprintf(
-      buf, sizeof buf, "%s, max %u sequences and %.0f tokens per step, chunked prefill %s, %s, %u-token blocks%s",
-      s.static_batching ? "static batches" : "continuous batching", s.max_seqs, s.max_tokens,
-      s.chunked_prefill ? "on" : "off", s.order == StepOrder::decode_first ? "decode first" : "prefill first",
-      s.block_size, s.reserve_output ? ", blocks reserved for the whole output" : ", preemption by recompute");
-  return buf;
-}
 
 void print_summary(std::ostream& os, const ServingSummary& s, const KvCapacity& kv) {
   char line[256];
@@ -190,43 +144,38 @@ void write_reports(const Options& o, const Session& s, const Outcome& run, const
 
 int run_simulate(const Options& o) {
   const auto wall0 = Clock::now();
-  const TrafficSpec spec = traffic_spec(o);
-  const Workload w = make_workload(spec);
-  const Request largest = largest_request(w);
-  // The layout must hold the weights; what is left is the KV cache, and a
-  // request that can never fit it is rejected, not a reason to choose
-  // another layout (open_session sizes for the request it is given).
-  auto session = open_session(o, Request{1, 1, 1, 1});
-  Session& s = *session;
-  SimulationConfig cfg;
-  cfg.scheduler = scheduler_for(o, s.engine);
-  const KvCapacity kv = kv_capacity(s, step_tokens(cfg.scheduler, largest.input));
-  cfg.kv_tokens = kv.tokens;
-  cfg.replicas = o.dp;
-  cfg.router = o.router == "least_loaded" ? Router::least_loaded : Router::round_robin;
-  cfg.time_limit = o.max_sim_time.value_or(0);
-  cfg.server_latency = s.engine.server_latency;
+  const SimulationRun sim = run_simulation(o, nullptr);
+  const Session& s = *sim.session;
+  const SimulationConfig& cfg = sim.config;
+  const Workload& w = sim.workload;
+  const SimulationResult& r = sim.result;
+  const ServingSummary& sum = sim.summary;
   spdlog::info("{} on {} ({}) x {} replica{}, engine {}: {}", s.model->info().name, s.hardware->spec().name,
                describe(s.layout), cfg.replicas, cfg.replicas == 1 ? "" : "s", s.engine.name,
                scheduler_text(cfg.scheduler));
+  if (sim.prefill_session)
+    spdlog::info("disaggregated: {} prefill worker{} on {} ({}), each prompt's KV cache handed to a decode replica",
+                 sim.prefill_config.replicas, sim.prefill_config.replicas == 1 ? "" : "s",
+                 sim.prefill_session->hardware->spec().name, describe(sim.prefill_session->layout));
   spdlog::info("traffic: {} ({} requests)", w.description, w.requests.size());
-  StepCost cost(s.view());
-  const SimulationResult r = simulate(cost, w, cfg);
-  const ServingSummary sum = summarize(r, o.slo_ttft_ms.value_or(0) * 1e-3, o.slo_tpot_ms.value_or(0) * 1e-3);
   Outcome run;
   run.info = run_info(s, o, o.trace);
   run.info.serving = true;
   run.info.config.emplace_back("scheduler", scheduler_text(cfg.scheduler));
   run.info.config.emplace_back("replicas", std::to_string(cfg.replicas) + " (" + o.router + ")");
+  if (sim.prefill_session)
+    run.info.config.emplace_back("prefill workers", std::to_string(sim.prefill_config.replicas) + " on " +
+                                                        sim.prefill_session->hardware->spec().name + " (" +
+                                                        describe(sim.prefill_session->layout) + ")");
   run.info.config.emplace_back("traffic", w.description);
   run.summary.requests = r.requests.size();
-  run.summary.memory = to_report(s.memory, largest);
+  run.summary.memory = to_report(s.memory, sim.largest);
   run.summary.notes = s.notes;
   run.summary.metrics = summary_metrics(sum);
   run.summary.series = summary_series(r);
   // The reports hold no wall time: the same seed writes the same bytes.
   const double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
-  if (!o.json) print_summary(std::cout, sum, kv);
+  if (!o.json) print_summary(std::cout, sum, sim.kv);
   for (const auto& [why, n] : sum.reject_reasons) spdlog::warn("{} request{} rejected: {}", n, n == 1 ? "" : "s", why);
   if (sum.overloaded)
     spdlog::warn("overloaded: the queue grew by {:.3f} req/s{}; {} requests unfinished", sum.queue_growth,

@@ -17,6 +17,7 @@ int run_validate(const Options& o);
 int run_make_trace(const Options& o);
 int run_sweep(const Options& o);
 int run_simulate(const Options& o);
+int run_plan(const Options& o);
 
 // The documents the commands print with --json, for callers that hold a
 // loaded registry (the Python module): the same code as the commands.

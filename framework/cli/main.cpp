@@ -26,6 +26,7 @@ int dispatch(const genz::cli::Options& o) {
   if (o.command == "make-trace") return run_make_trace(o);
   if (o.command == "sweep") return run_sweep(o);
   if (o.command == "simulate") return run_simulate(o);
+  if (o.command == "plan") return run_plan(o);
   return run_predict(o);
 }
 
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   }
   if (o.help) {
     std::cout
-        << "usage: genz [predict|plugins|memory|calibrate|validate|make-trace|sweep|simulate] [options]\n\n"
+        << "usage: genz [predict|plugins|memory|calibrate|validate|make-trace|sweep|simulate|plan] [options]\n\n"
            "  genz --model llama2_7b --hw rtx3090 --input-tokens 1024 --output-tokens 200\n"
            "  genz --trace chat.csv --hw rtx3090 --engine hf --tp 1 --out report/\n"
            "  genz plugins [info FILE]\n"
@@ -52,7 +53,10 @@ int main(int argc, char** argv) {
            "  genz validate [--data-dir ../shared/data]\n"
            "  genz make-trace --requests 200 --seed 1 --out chat.csv\n"
            "  genz sweep hw=rtx4090,h100 tp=1,2,4,8 batch=1,16,64 --model llama3_70b [--out sweep.csv]\n"
-           "  genz simulate --model llama3_8b --hw h100 --engine vllm --rate 8 --requests 2000 --lengths chat\n\n"
+           "  genz simulate --model llama3_8b --hw h100 --engine vllm --rate 8 --requests 2000 --lengths chat\n"
+           "  genz plan --model llama3_70b --hw h100,h200 --rate 20 --lengths chat --slo-ttft 1000 --slo-tpot 50 "
+           "--gpus 32 [--out DIR]\n"
+           "  genz plan merge PART_DIR... --out DIR\n\n"
         << o.help_text;
     return 0;
   }

@@ -17,8 +17,8 @@ constexpr unsigned kMaxNodes = 100000;
 constexpr unsigned kMaxGpusPerNode = 1024;
 constexpr unsigned kMaxDegree = 1024;
 
-const char* const kCommands[] = {"predict",  "plugins",    "memory", "calibrate",
-                                 "validate", "make-trace", "sweep",  "simulate"};
+const char* const kCommands[] = {"predict",    "plugins", "memory",   "calibrate", "validate",
+                                 "make-trace", "sweep",   "simulate", "plan"};
 
 po::options_description describe_options() {
   po::options_description general("General");
@@ -68,6 +68,8 @@ po::options_description describe_options() {
                                                                             "alias of --pp")(
       "pp-layers", po::value<std::string>(),
       "layers per pipeline stage, e.g. 4,4,3 (default: every stage fits, the slowest as fast as possible)")(
+      "stage-hw", po::value<std::string>(),
+      "the GPU kind of each pipeline stage, e.g. h100,rtx4090 (sets --pp; --hw is the first)")(
       "ep", po::value<std::string>(), "expert parallel degree (MoE, 1..1024)")(
       "dtype", po::value<std::string>(),
       "weights: bf16, fp16, fp8, int8, int4 (int8/int4 are weight-only), or a GGUF type: q4_k_m, q8_0, iq2_xxs, ...")(
@@ -122,10 +124,26 @@ po::options_description describe_options() {
       "slo-ttft", po::value<double>(), "TTFT target, ms (goodput counts requests meeting every target)")(
       "slo-tpot", po::value<double>(), "TPOT target, ms")(
       "max-sim-time", po::value<double>(),
-      "simulated seconds before an overloaded run stops (default 10 x the last arrival + 1 day)");
+      "simulated seconds before an overloaded run stops (default 10 x the last arrival + 1 day)")(
+      "prefill-workers", po::value<std::string>(),
+      "disaggregated serving: this many prefill workers hand each prompt's KV cache to the --dp decode replicas")(
+      "prefill-hw", po::value<std::string>(), "the prefill workers' hardware (default: --hw)")(
+      "prefill-tp", po::value<std::string>(), "the prefill workers' tensor parallelism (default: --tp)")(
+      "prefill-pp", po::value<std::string>(), "the prefill workers' pipeline parallelism (default: --pp)")(
+      "prefill-ep", po::value<std::string>(), "the prefill workers' expert parallelism (default: --ep)")(
+      "prefill-stage-hw", po::value<std::string>(), "the GPU kind of each of the prefill workers' pipeline stages");
+
+  po::options_description plan("Deployment planning (genz plan; also --rate, --concurrency, --slo-*, --lengths)");
+  plan.add_options()("gpus", po::value<std::string>(), "at most this many GPUs (1..1000000)")(
+      "prices", po::value<std::string>(), "price table JSON: $/GPU-hour per hardware (default: the built-in table)")(
+      "max-cost", po::value<double>(), "cost ceiling, $/hour (ranks by tokens per dollar)")(
+      "slo-percentile", po::value<std::string>(), "the percentile the targets hold at: 50, 90 (default) or 99")(
+      "shard", po::value<std::string>(), "K/N: evaluate part K of N of the search (with --out; join with plan merge)")(
+      "top", po::value<std::string>(), "candidates re-checked with the serving simulation (default 3)")(
+      "disagg", po::value<std::string>(), "disaggregated prefill/decode: on (default), off, only");
 
   po::options_description all("Options");
-  all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim);
+  all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim).add(plan);
   return all;
 }
 
@@ -188,10 +206,55 @@ void fill_simulate(Options& o, const po::variables_map& vm) {
   if (auto dp = count_flag(vm, "dp", nullptr, kMaxDegree)) o.dp = *dp;
   o.max_seqs = count_flag(vm, "max-seqs", nullptr, 65536);
   o.block_size = count_flag(vm, "block-size", nullptr, 65536);
+  o.prefill_workers = count_flag(vm, "prefill-workers", nullptr, kMaxDegree);
+  o.prefill_tp = count_flag(vm, "prefill-tp", nullptr, kMaxDegree);
+  o.prefill_pp = count_flag(vm, "prefill-pp", nullptr, kMaxDegree);
+  o.prefill_ep = count_flag(vm, "prefill-ep", nullptr, kMaxDegree);
+  str("prefill-hw", o.prefill_hw);
+  if (vm.count("prefill-stage-hw")) {
+    o.prefill_stage_hw = split_list(vm["prefill-stage-hw"].as<std::string>());
+    if (o.prefill_stage_hw.empty()) throw InputError("--prefill-stage-hw: expected GPU kinds such as h100,rtx4090");
+    if (o.prefill_pp && *o.prefill_pp != o.prefill_stage_hw.size())
+      throw InputError("--prefill-stage-hw lists " + std::to_string(o.prefill_stage_hw.size()) +
+                       " GPU kinds but --prefill-pp is " + std::to_string(*o.prefill_pp));
+    o.prefill_pp = static_cast<unsigned>(o.prefill_stage_hw.size());
+  }
   str("lengths", o.lengths);
   str("router", o.router);
   str("chunked-prefill", o.chunked_prefill);
   str("step-order", o.step_order);
+}
+
+// --shard K/N with 1 <= K <= N.
+void fill_shard(Options& o, const std::string& text) {
+  const auto slash = text.find('/');
+  const auto bad = [&] {
+    return InputError("--shard: expected K/N with 1 <= K <= N <= 100000 (e.g. 2/8), found '" + text + "'");
+  };
+  if (slash == std::string::npos) throw bad();
+  const std::string k = text.substr(0, slash), n = text.substr(slash + 1);
+  if (k.empty() || n.empty() || k.find_first_not_of("0123456789") != std::string::npos ||
+      n.find_first_not_of("0123456789") != std::string::npos || k.size() > 6 || n.size() > 6)
+    throw bad();
+  o.shard_index = static_cast<unsigned>(std::stoul(k));
+  o.shards = static_cast<unsigned>(std::stoul(n));
+  if (o.shard_index < 1 || o.shard_index > o.shards || o.shards > 100000) throw bad();
+}
+
+void fill_plan(Options& o, const po::variables_map& vm) {
+  o.gpus = count_flag(vm, "gpus", nullptr, 1000000);
+  if (vm.count("prices")) o.prices = vm["prices"].as<std::string>();
+  if (vm.count("max-cost")) o.max_cost = vm["max-cost"].as<double>();
+  if (vm.count("slo-percentile")) {
+    const std::string p = vm["slo-percentile"].as<std::string>();
+    if (p != "50" && p != "90" && p != "99")
+      throw InputError("--slo-percentile: expected 50, 90 or 99 (the percentiles the simulation reports), found '" + p +
+                       "'");
+    o.slo_percentile = std::stod(p);
+  }
+  if (vm.count("shard")) fill_shard(o, vm["shard"].as<std::string>());
+  if (auto t = count_flag(vm, "top", nullptr, 100)) o.top = *t;
+  if (vm.count("disagg")) o.disagg = vm["disagg"].as<std::string>();
 }
 
 void check_choice(const char* flag, const std::string& value, std::initializer_list<const char*> allowed) {
@@ -218,8 +281,33 @@ void check_simulate(const Options& o) {
   const bool any = o.rate || o.duration || o.concurrency || !o.lengths.empty() || o.dp != 1 || o.max_seqs ||
                    o.max_tokens || !o.chunked_prefill.empty() || !o.step_order.empty() || o.block_size ||
                    o.slo_ttft_ms || o.slo_tpot_ms || o.max_sim_time;
-  if (any && o.command != "simulate")
+  const bool disagg = o.prefill_workers || o.prefill_tp || o.prefill_pp || o.prefill_ep || !o.prefill_hw.empty() ||
+                      !o.prefill_stage_hw.empty();
+  if (disagg && o.command != "simulate")
+    throw InputError(
+        "--prefill-workers, --prefill-hw, --prefill-tp, --prefill-pp and --prefill-ep belong to genz simulate");
+  if (disagg && !o.prefill_workers)
+    throw InputError(
+        "--prefill-hw/--prefill-tp/--prefill-pp/--prefill-ep describe the prefill workers: give "
+        "--prefill-workers N");
+  if (o.prefill_workers && o.concurrency)
+    throw InputError(
+        "--prefill-workers: disaggregated serving is simulated with open arrivals (--rate or a trace), "
+        "not --concurrency");
+  if (any && o.command != "simulate" && o.command != "plan")
     throw InputError("--rate, --concurrency, --dp, --slo-ttft and the other serving flags belong to genz simulate");
+}
+
+void check_plan(const Options& o) {
+  check_choice("disagg", o.disagg, {"on", "off", "only"});
+  check_range("max-cost", o.max_cost, 1e-6, 1e9, " $/hour");
+  const bool any =
+      o.gpus || !o.prices.empty() || o.max_cost || o.slo_percentile != 90 || o.shards || o.top != 3 || o.disagg != "on";
+  if (any && o.command != "plan")
+    throw InputError("--gpus, --prices, --max-cost, --slo-percentile, --shard, --top and --disagg belong to genz plan");
+  if (o.command != "plan") return;
+  if (o.dp != 1) throw InputError("plan: --dp is what plan chooses; give --gpus to bound it");
+  if (o.shards && o.out_dir.empty()) throw InputError("--shard: give --out DIR for the part's evaluations");
 }
 
 void fill(Options& o, const po::variables_map& vm) {
@@ -263,6 +351,17 @@ void fill(Options& o, const po::variables_map& vm) {
     if (o.pp_layers.empty()) throw InputError("--pp-layers: expected layer counts such as 4,4,3, found none");
     if (!o.pp) o.pp = static_cast<unsigned>(o.pp_layers.size());  // the list says how many stages
   }
+  if (vm.count("stage-hw")) {
+    o.stage_hw = split_list(vm["stage-hw"].as<std::string>());
+    if (o.stage_hw.empty()) throw InputError("--stage-hw: expected GPU kinds such as h100,rtx4090, found none");
+    if (o.pp && *o.pp != o.stage_hw.size())
+      throw InputError("--stage-hw lists " + std::to_string(o.stage_hw.size()) + " GPU kinds but --pp is " +
+                       std::to_string(*o.pp) + ": give one kind per pipeline stage");
+    if (!o.pp_layers.empty() && o.pp_layers.size() != o.stage_hw.size())
+      throw InputError("--stage-hw lists " + std::to_string(o.stage_hw.size()) + " GPU kinds but --pp-layers " +
+                       std::to_string(o.pp_layers.size()) + " stages");
+    o.pp = static_cast<unsigned>(o.stage_hw.size());
+  }
   if (auto d = pick<std::string>(vm, "dtype", "quantization")) o.dtype = *d;
   str("act-dtype", o.act_dtype);
   str("kv-dtype", o.kv_dtype);
@@ -292,6 +391,7 @@ void fill(Options& o, const po::variables_map& vm) {
   o.seed = whole_number("seed", vm["seed"].as<std::string>(), 0, ~0ull);
   str("known", o.known_failures);
   fill_simulate(o, vm);
+  fill_plan(o, vm);
 }
 
 // Same bounds as the corresponding keys of a cluster or hardware file; NaN
@@ -329,6 +429,7 @@ void check(const Options& o) {
   check_range("gpu-mem-util", o.gpu_mem_util, 0.05, 1.0, "");
   check_range("ctx-size", o.ctx_size, 1.0, 1e8, " tokens");
   check_simulate(o);
+  check_plan(o);
 }
 
 }  // namespace
@@ -348,7 +449,8 @@ std::vector<std::filesystem::path> input_paths(const Options& o) {
   }
   for (const auto& f : o.operators) files.emplace_back(f);
   for (const auto& f : o.network) files.emplace_back(f);
-  for (const std::string* f : {&o.hw_file, &o.model_config, &o.engine_file, &o.cluster, &o.measured, &o.known_failures})
+  for (const std::string* f :
+       {&o.hw_file, &o.model_config, &o.engine_file, &o.cluster, &o.measured, &o.known_failures, &o.prices})
     if (!f->empty()) files.push_back(*f);
   if (!o.summary_dir.empty()) files.push_back(o.summary_dir + "/chat.csv");
   return files;
@@ -359,6 +461,7 @@ Options parse_options(int argc, const char* const* argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   o.command_line = "genz";
   for (const auto& a : args) o.command_line += " " + a;
+  o.argv = args;
   if (!args.empty())
     for (const char* c : kCommands)
       if (args.front() == c) {
@@ -393,9 +496,9 @@ Options parse_options(int argc, const char* const* argv) {
         break;
       }
   fill(o, vm);
-  if (!o.args.empty() && o.command != "plugins" && o.command != "sweep")
+  if (!o.args.empty() && o.command != "plugins" && o.command != "sweep" && o.command != "plan")
     throw InputError("unexpected argument '" + o.args.front() +
-                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace, sweep, simulate)");
+                     "' (commands: predict, plugins, memory, calibrate, validate, make-trace, sweep, simulate, plan)");
   check(o);
   return o;
 }

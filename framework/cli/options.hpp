@@ -9,8 +9,9 @@
 namespace genz::cli {
 
 struct Options {
-  std::string command = "predict";  // predict | plugins | memory | calibrate | validate | make-trace | sweep | simulate
-  std::vector<std::string> args;    // positional arguments after the command
+  std::string command =
+      "predict";  // predict | plugins | memory | calibrate | validate | make-trace | sweep | simulate | plan
+  std::vector<std::string> args;  // positional arguments after the command
 
   std::vector<std::string> plugin_paths;
   std::string model_plugin, model, model_config;
@@ -23,7 +24,8 @@ struct Options {
   std::optional<unsigned> nodes, gpus_per_node;
   std::optional<double> inter_node_gbps, inter_node_latency_us;
   std::optional<unsigned> tp, pp, ep;
-  std::vector<unsigned> pp_layers;  // --pp-layers: layers per pipeline stage, by hand
+  std::vector<unsigned> pp_layers;    // --pp-layers: layers per pipeline stage, by hand
+  std::vector<std::string> stage_hw;  // --stage-hw: the GPU kind of each pipeline stage
   std::string dtype, act_dtype, kv_dtype, accumulate = "fp32";
   std::optional<double> gpu_mem_util;      // --gpu-mem-util: the engine's memory fraction
   std::optional<double> ctx_size;          // --ctx-size: KV cache allocated per sequence at load (llama.cpp -c)
@@ -58,6 +60,18 @@ struct Options {
   std::optional<double> max_tokens;
   std::string chunked_prefill, step_order;  // on|off; decode_first|prefill_first
   std::optional<double> slo_ttft_ms, slo_tpot_ms, max_sim_time;
+  // disaggregated serving: prefill workers (the --dp replicas decode)
+  std::optional<unsigned> prefill_workers, prefill_tp, prefill_pp, prefill_ep;
+  std::string prefill_hw;
+  std::vector<std::string> prefill_stage_hw;
+  // plan
+  std::optional<unsigned> gpus;          // --gpus: at most this many GPUs
+  std::string prices;                    // --prices FILE: $/GPU-hour per hardware
+  std::optional<double> max_cost;        // --max-cost: $/hour ceiling
+  double slo_percentile = 90;            // --slo-percentile: 50, 90 or 99
+  unsigned shard_index = 0, shards = 0;  // --shard K/N (1-based K); 0: whole search
+  unsigned top = 3;                      // --top: candidates re-checked by simulation
+  std::string disagg = "on";             // --disagg: on | off | only
   // validate
   std::string data_dir;  // ../shared/data by default
   bool strict = false;
@@ -67,7 +81,8 @@ struct Options {
   bool progress = true;
   bool help = false, version = false;
   std::string help_text;
-  std::string command_line;  // as typed, for provenance in calibration files
+  std::string command_line;       // as typed, for provenance in calibration files
+  std::vector<std::string> argv;  // the arguments as given (plan shards record them)
 };
 
 /// Parses argv; throws InputError naming the flag at fault.

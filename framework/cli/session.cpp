@@ -203,6 +203,21 @@ Precision choose_precision(const ModelInfo& model, const HardwareSpec& hw, const
 
 namespace {
 
+// --stage-hw: each pipeline stage's GPUs of one kind, as a cluster file's
+// "gpus" list would place them (--hw, when given, must be the first).
+void place_stage_hw(ClusterSpec& c, const Options& o) {
+  if (!c.gpus.empty())
+    throw InputError("--stage-hw and the --cluster file's \"gpus\" list both place GPU kinds: give one");
+  if (!o.hw.empty() && o.hw != o.stage_hw.front())
+    throw InputError("--hw " + o.hw + " and --stage-hw " + o.stage_hw.front() +
+                     ",...: the first stage's kind is the run's hardware; give --stage-hw alone");
+  Parallelism p;
+  p.tp = o.tp.value_or(1);
+  p.ep = o.ep.value_or(1);
+  for (const std::string& kind : o.stage_hw) c.gpus.insert(c.gpus.end(), p.stage_size(), kind);
+  c.hardware = o.stage_hw.front();
+}
+
 ClusterSpec open_cluster(const Options& o) {
   ClusterSpec c;
   if (!o.cluster.empty()) {
@@ -224,6 +239,7 @@ ClusterSpec open_cluster(const Options& o) {
     c.inter.efficiency = 0.85;
   }
   if (o.inter_node_latency_us) c.inter.latency = *o.inter_node_latency_us * 1e-6;
+  if (!o.stage_hw.empty()) place_stage_hw(c, o);
   return c;
 }
 
@@ -288,6 +304,17 @@ const Hardware* kind_handle(Session& s, const std::string& kind, const std::stri
   if (const std::string why = hardware_spec_problem(s.other_hardware.back()->spec()); !why.empty())
     throw Error("hardware '" + kind + "' describes an invalid part: " + why);
   return s.other_hardware.back().get();
+}
+
+// GPUs of several kinds in one box talk over what they all have: the
+// slowest of their intra-node links (an RTX 4090 beside an H100: PCIe).
+LinkSpec slowest_link(Session& s, const Options& o) {
+  LinkSpec slowest = s.hardware->spec().intra_node;
+  for (const std::string& kind : o.stage_hw) {
+    const LinkSpec& l = kind_handle(s, kind, hardware_config(s, o))->spec().intra_node;
+    if (l.bandwidth < slowest.bandwidth) slowest = l;
+  }
+  return slowest;
 }
 
 // --offload-layers / --offload-experts: what the CPU side holds and runs.
@@ -436,9 +463,10 @@ void check_links(Session& s, const Options& o) {
     s.notes.push_back(s.hardware->spec().name + "'s description gives no intra-node collective latency: assuming " +
                       us + " us, the fitted latency of a measured " + described.kind +
                       "-class link (data/calibration)");
-    if (o.command != "sweep") spdlog::warn("{}", s.notes.back());
+    if (o.command != "sweep" && o.command != "plan") spdlog::warn("{}", s.notes.back());
   }
-  if ((o.inter_node_gbps || o.inter_node_latency_us) && s.layout.nodes <= 1 && o.command != "sweep")
+  if ((o.inter_node_gbps || o.inter_node_latency_us) && s.layout.nodes <= 1 && o.command != "sweep" &&
+      o.command != "plan")
     spdlog::warn("--inter-node-bw/--inter-node-latency have no effect: the layout {} fits in one node",
                  describe(s.layout));
 }
@@ -478,6 +506,7 @@ std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> regi
   if (auto h = open_host(o, s->cluster)) s->set_host(*h);
   if (o.inter_node_latency_us) s->inter_latency = *o.inter_node_latency_us * 1e-6;
   s->hardware = open_hardware(*s, o);
+  if (!o.stage_hw.empty() && !s->cluster.intra) s->cluster.intra = slowest_link(*s, o);
   s->model = open_model(*s->registry, o);
   s->engine = open_engine(o);
   s->precision = choose_precision(s->model->info(), s->hardware->spec(), o, s->notes);

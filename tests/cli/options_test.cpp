@@ -94,7 +94,7 @@ TEST(Options, MistakesAreClearErrors) {
   EXPECT_EQ(error_of({"--context-limit", "maybe"}), "--context-limit: expected warn or error, found 'maybe'");
   EXPECT_EQ(error_of({"predictt"}),
             "unexpected argument 'predictt' (commands: predict, plugins, memory, calibrate, validate, make-trace, "
-            "sweep, simulate)");
+            "sweep, simulate, plan)");
 }
 
 }  // namespace

@@ -218,6 +218,31 @@ check "simulate: an unknown router" fail $SIM --rate 1 --router random
 check "simulate: a serving flag outside simulate" fail --hw h100 --rate 5
 check "simulate: a request that never fits the KV cache (rejected, counted, warned)" 0 simulate --model llama3_8b --hw h100 --engine vllm --trace "$(trace huge.csv 'arrival_time,input_tokens,output_tokens\n0,100,20\n1,2000000,20\n2,100,20\n')" -q
 check "simulate: arrivals faster than service (overload warned, bounded)" 0 simulate --model llama3_8b --hw h100 --engine vllm --rate 5000 --requests 20000 --max-sim-time 10 -q
+check "simulate: --prefill-hw without --prefill-workers" fail $SIM --rate 1 --prefill-hw h100
+check "simulate: disaggregated with closed-loop clients" fail $SIM --concurrency 4 --prefill-workers 1
+check "simulate: --stage-hw with another number of stages than --pp" fail $SIM --rate 1 --stage-hw h100,rtx4090 --pp 3
+check "simulate: --stage-hw whose first kind is not --hw" fail simulate --model llama3_8b --hw h200 --stage-hw h100,rtx4090 --rate 1
+
+# --- genz plan -------------------------------------------------------------------------
+PLAN="plan --model llama3_8b --rate 4 --slo-ttft 500 --slo-tpot 50 --out $OUT"
+check "plan: no --hw to choose from" fail $PLAN
+check "plan: unknown hardware in the list" fail $PLAN --hw h100,h1000
+check "plan: an empty GPU budget (--gpus 0)" fail $PLAN --hw h100 --gpus 0
+check "plan: a cost ceiling below one GPU's price" fail $PLAN --hw h100,rtx4090 --max-cost 0.2
+check "plan: a price table missing a GPU searched" fail $PLAN --hw h100,rtx4090 --prices "$(hw prices.json '{"gpus": {"h100": {"per_hour": 3}}}')"
+check "plan: a price table naming unknown hardware" fail $PLAN --hw h100 --prices "$(hw prices2.json '{"gpus": {"h100": {"per_hour": 3}, "h1000": {"per_hour": 9}}}')"
+check "plan: a negative price" fail $PLAN --hw h100 --prices "$(hw prices3.json '{"gpus": {"h100": {"per_hour": -3}}}')"
+check "plan: a TTFT target of zero" fail plan --model llama3_8b --hw h100 --rate 4 --slo-ttft 0 --out "$OUT"
+check "plan: a negative TPOT target" fail plan --model llama3_8b --hw h100 --rate 4 --slo-tpot -5 --out "$OUT"
+check "plan: a percentile the simulation does not report" fail $PLAN --hw h100 --slo-percentile 95
+check "plan: --shard 3/2" fail $PLAN --hw h100 --shard 3/2
+check "plan: --shard without --out" fail plan --model llama3_8b --hw h100 --rate 4 --shard 1/2
+check "plan: --dp (plan chooses the replicas)" fail $PLAN --hw h100 --dp 2
+check "plan: an axis that is not a layout degree" fail $PLAN --hw h100 batch=1,2
+mkdir -p "$TMP/part1"
+"$GENZ" plan --model llama3_8b --rate 4 --hw h100 --shard 1/2 --out "$TMP/part1" -q tp=1 pp=1 >/dev/null 2>&1 || fail "plan --shard 1/2 failed"
+check "plan merge: a part missing" fail plan merge "$TMP/part1" --out "$OUT"
+check "plan merge: a folder without a part" fail plan merge "$TMP/part1" "$TMP/kernels_empty_not_here" --out "$OUT"
 
 # --- silently accepted -----------------------------------------------------------------
 check "trace: the same column twice (TTFT, ttft)" fail --trace "$(trace dupcol.csv 'input_tokens,output_tokens,TTFT,ttft\n10,20,30,31\n')" $HW $T

@@ -43,3 +43,16 @@ grep -q "Serving summary" "$TMP/dom.html" || fail "the serving report has no sum
 timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1000,2600 "--screenshot=$BUILD/tests/serving-screenshot.png" \
   "file://$TMP/serving/report.html" >/dev/null 2>&1 || fail "no screenshot of the serving report"
 echo "serving report rendered; screenshot $BUILD/tests/serving-screenshot.png"
+
+# genz plan's page: the Pareto chart with its points, front and chosen mark.
+"$GENZ" plan --model llama3_70b --hw h100,h200 --rate 12 --lengths chat --requests 600 --slo-ttft 1500 \
+  --slo-tpot 60 --gpus 16 --top 1 --out "$TMP/plan" -q >/dev/null 2>&1 || fail "genz plan failed"
+timeout 120 "$CHROMIUM" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$TMP/plan/plan.html" \
+  >"$TMP/dom.html" 2>"$TMP/chromium.log" || fail "chromium failed on the plan page: $(tail -5 "$TMP/chromium.log")"
+if grep -E 'CONSOLE|Uncaught' "$TMP/chromium.log"; then fail "the plan page logged errors"; fi
+[ "$(count '<circle ')" -ge 100 ] || fail "the Pareto chart has fewer than 100 candidates drawn"
+[ "$(count '<polyline')" -ge 1 ] || fail "the Pareto chart has no front"
+grep -q "chosen:" "$TMP/dom.html" || fail "the plan page marks no chosen deployment"
+timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1000,1800 "--screenshot=$BUILD/tests/plan-screenshot.png" \
+  "file://$TMP/plan/plan.html" >/dev/null 2>&1 || fail "no screenshot of the plan page"
+echo "plan page rendered; screenshot $BUILD/tests/plan-screenshot.png"

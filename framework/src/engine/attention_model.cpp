@@ -64,7 +64,9 @@ OpCost decode_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& h
   }
   const double units = op.batch * kv_heads * std::ceil(op.kv_len / k.kv_chunk);
   const double occupancy = std::min(1.0, units / (sms * k.ctas_per_sm));
-  const DType format = op.kv_dtype == DType::fp8 ? DType::fp8 : DType::bf16;
+  // An fp8 cache on a part without fp8 tensor cores (Ampere) is dequantized
+  // in the kernel and multiplied in 16 bits.
+  const DType format = op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
   return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(format) * k.compute_fraction),
               bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy), true);
 }

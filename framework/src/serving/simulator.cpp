@@ -110,11 +110,17 @@ class Simulation {
     out_.requests.resize(w.requests.size());
     generated_.assign(w.requests.size(), 0.0);
     last_token_.assign(w.requests.size(), 0.0);
+    prefilled_.assign(w.requests.size(), 0);
     for (std::size_t i = 0; i < w.requests.size(); ++i) {
       RequestResult& r = out_.requests[i];
       r.arrival = w.requests[i].arrival;
       r.input = w.requests[i].input;
       r.output = w.requests[i].output;
+      if (!w.requests[i].prefilled) continue;
+      if (s_.static_batching)
+        throw InputError("disaggregated decode needs continuous batching; this engine runs static batches");
+      prefilled_[i] = 1;
+      r.first_token = last_token_[i] = w.requests[i].first_token;
     }
     const double last = w.requests.empty() ? 0 : w.requests.back().arrival;
     limit_ = c.time_limit > 0 ? c.time_limit : w.concurrency > 0 ? 1e9 : 10 * last + 86400;
@@ -247,6 +253,7 @@ class Simulation {
 
   void preempt(Replica& rep, std::size_t index) {
     Seq& q = rep.running[index];
+    prefilled_[q.req] = 0;  // its cache is gone: this replica recomputes the prompt
     generated_[q.req] = q.generated;
     last_token_[q.req] = q.last_token;
     out_.requests[q.req].max_itl = q.max_itl;
@@ -275,9 +282,25 @@ class Simulation {
     return true;
   }
 
+  // Requests whose prompt a prefill worker computed join the decodes with
+  // their cache (blocks for it and the next token), oldest first.
+  void admit_prefilled(Replica& rep, double now) {
+    while (!rep.waiting.empty() && rep.running.size() < s_.max_seqs && prefilled_[rep.waiting.front()]) {
+      const std::uint32_t i = rep.waiting.front();
+      RequestResult& r = out_.requests[i];
+      const double need = blocks_for(s_.reserve_output ? r.input + r.output : r.input + 1);
+      if (need > rep.free_blocks) break;
+      rep.waiting.pop_front();
+      rep.free_blocks -= need;
+      rep.running.push_back(Seq{i, r.input, r.input, need, 0, r.output, last_token_[i], 0, true});
+      if (r.scheduled < 0) r.scheduled = now;
+    }
+  }
+
   void admit(Replica& rep, double now, double& budget, StepShape& shape) {
     while (!rep.waiting.empty() && rep.running.size() < s_.max_seqs && budget > 0) {
       const std::uint32_t i = rep.waiting.front();
+      if (prefilled_[i]) break;  // admitted with the next step's decodes
       const RequestResult& r = out_.requests[i];
       const double prompt = r.input + generated_[i];
       double chunk = std::min(prompt, budget);
@@ -319,6 +342,7 @@ class Simulation {
   }
 
   void plan_continuous(Replica& rep, double now, StepShape& shape) {
+    admit_prefilled(rep, now);
     double budget = s_.max_tokens;
     bool prefill_only = false;
     if (s_.order == StepOrder::prefill_first) {
@@ -515,6 +539,7 @@ class Simulation {
   std::vector<Replica> replicas_;
   std::vector<Chunk> chunk_shapes_;  // scratch for the step being planned
   std::vector<double> generated_, last_token_;
+  std::vector<char> prefilled_;  // its cache arrived with it and is still whole
   std::priority_queue<double, std::vector<double>, std::greater<>> sends_;  // closed loop: when clients send
   std::size_t sent_ = 0, arrived_ = 0, rr_ = 0;
   double blocks_ = 0, limit_ = 0, now_ = 0, in_system_ = 0;

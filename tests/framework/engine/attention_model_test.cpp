@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "genz/engine/engine_profile.hpp"
 #include "genz/engine/lowering.hpp"
 #include "genz/host/error.hpp"
@@ -97,6 +99,31 @@ TEST(AttentionModel, BadSectionsAreClearErrors) {
     FAIL();
   } catch (const InputError& err) {
     EXPECT_NE(std::string(err.what()).find("attention/prefill/compute_fraction"), std::string::npos) << err.what();
+  }
+}
+
+}  // namespace
+}  // namespace genz
+
+namespace genz {
+namespace {
+
+// Ampere has no fp8 tensor cores: an fp8 KV cache is read as fp8 bytes and
+// multiplied in 16 bits, a finite time (it was an infinite one).
+TEST(AttentionModel, AnFp8CacheOnAPartWithoutFp8IsMultipliedIn16Bits) {
+  const auto a100 = test::plugins().create<Hardware>(PluginKind::hardware, "a100_80gb");
+  ASSERT_LE(a100->spec().peak_for(DType::fp8), 0);
+  for (const char* name : {"trtllm", "vllm", "sglang"}) {
+    const EngineProfile* e = find_engine(name);
+    Op fp8 = decode_op(8, 4000), bf16 = decode_op(8, 4000);
+    fp8.kv_dtype = DType::fp8;
+    lower(fp8, *e);
+    lower(bf16, *e);
+    const double t8 = engine_attention_cost(e->attention, fp8, a100->spec())->seconds;
+    const double t16 = engine_attention_cost(e->attention, bf16, a100->spec())->seconds;
+    EXPECT_TRUE(std::isfinite(t8)) << name;
+    EXPECT_GT(t8, 0) << name;
+    EXPECT_LE(t8, t16 * 1.0001) << name;  // never slower than the 16-bit cache it halves
   }
 }
 

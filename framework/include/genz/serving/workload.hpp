@@ -35,6 +35,11 @@ void chat_lengths(SplitMix& rng, double& input, double& output);
 struct ServingRequest {
   double arrival = 0;  // seconds; closed loop: set when the client sends it
   double input = 0, output = 0;
+  // Disaggregated serving's decode side: the prompt was computed by a
+  // prefill worker, its KV cache arrives with the request, and its first
+  // token was out at `first_token` (s); `output` counts the tokens left.
+  bool prefilled = false;
+  double first_token = 0;
 };
 
 struct Workload {

@@ -1,0 +1,47 @@
+// The serving flags shared by genz simulate and genz plan: traffic,
+// scheduler overrides, and one whole simulation run.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "genz/serving/kv_capacity.hpp"
+#include "genz/serving/simulator.hpp"
+#include "genz/serving/summary.hpp"
+#include "genz/serving/workload.hpp"
+#include "options.hpp"
+#include "session.hpp"
+
+namespace genz::cli {
+
+/// --trace/--rate/--concurrency/--requests/--duration/--seed/--lengths.
+TrafficSpec traffic_spec(const Options& o);
+/// The request with the most tokens (sizes the largest step).
+Request largest_request(const Workload& w);
+/// The engine's scheduler with --max-seqs/--max-tokens/... applied.
+SchedulerProfile scheduler_for(const Options& o, const EngineProfile& e);
+/// "continuous batching, max 256 sequences and 2048 tokens per step, ..."
+std::string scheduler_text(const SchedulerProfile& s);
+
+/// The link from a replica of `gpus` GPUs of `hw` to another node: its share
+/// of the node's network (one NIC per GPU in the presets), from --cluster or
+/// --inter-node-bw, else the preset of that GPU, else 100 Gb/s InfiniBand.
+LinkSpec inter_node_link(const Options& o, const std::string& hw, unsigned gpus);
+
+/// One `genz simulate` run, without its output.
+struct SimulationRun {
+  Workload workload;
+  Request largest;
+  std::unique_ptr<Session> session;  // the replicas (disaggregated: the decode workers)
+  SimulationConfig config;
+  std::unique_ptr<Session> prefill_session;  // disaggregated: the prefill workers
+  SimulationConfig prefill_config;
+  KvCapacity kv;
+  SimulationResult result;
+  ServingSummary summary;
+};
+
+/// Runs the simulation `o` describes; `registry` may be null (plugins loaded here).
+SimulationRun run_simulation(const Options& o, std::shared_ptr<const PluginRegistry> registry);
+
+}  // namespace genz::cli
