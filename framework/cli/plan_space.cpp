@@ -109,7 +109,7 @@ PlanSpace plan_space(const Options& o, const PluginRegistry& registry) {
     if (!find_engine(e))
       throw InputError("plan --engine: unknown engine '" + e + "'; built-in engines: " + engine_names());
   const auto dtypes = list_of(o.dtype, {"bf16", "fp8"});
-  const auto kvs = list_of(o.kv_dtype, {""});
+  const auto kvs = list_of(o.kv_dtype, {"", "fp8"});  // the engine's default, and an fp8 cache
   for (const auto& d : dtypes)
     if (!parse_dtype(d))
       throw InputError("plan --dtype: expected fp32, bf16, fp16, fp8, int8 or int4, found '" + d + "'");

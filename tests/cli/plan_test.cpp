@@ -92,6 +92,22 @@ TEST(Plan, TheChosenThroughputIsWhatGenzSimulateReports) {
   }
 }
 
+TEST(Plan, RelaxingATargetNeverLowersTheBestThroughput) {
+  double last = 0;
+  for (const char* tpot : {"25", "40", "60", "120"}) {
+    const auto r = run_genz(
+        "plan --model llama3_8b --hw h100,a100_80gb --lengths chat --requests 400 --slo-ttft 800 --gpus 8 --top 1 "
+        "-q --json --slo-tpot " +
+        std::string(tpot));
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    const double best = doc["ranked"].empty() ? 0 : doc["ranked"][0]["output_tokens_per_s_per_gpu"].get<double>();
+    EXPECT_GE(best, last) << tpot;
+    last = best;
+  }
+  EXPECT_GT(last, 0);
+}
+
 TEST(Plan, AnUnreachableTargetSaysWhichAndByHowMuch) {
   const auto r = run_genz(
       "plan --model llama3_70b --hw h100 --rate 2 --input-tokens 1000 --output-tokens 100 --slo-tpot 1 -q --json");
@@ -118,6 +134,14 @@ TEST(Plan, HeterogeneousStagesAndPricesAreSearched) {
     mixed = mixed || c["deployment"].get<std::string>().find("h100+rtx4090") != std::string::npos;
   }
   EXPECT_TRUE(mixed);
+  // Prefill on one kind, decode on another.
+  bool split = false;
+  for (const auto& x : doc["rejected"]) {
+    const std::string c = x["configuration"];
+    split = split || (c.find("h100 TP") != std::string::npos && c.find("(prefill) + ") != std::string::npos &&
+                      c.find("rtx4090 TP") != std::string::npos);
+  }
+  EXPECT_TRUE(split);
 }
 
 }  // namespace
