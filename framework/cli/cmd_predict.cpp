@@ -18,6 +18,7 @@
 #include "genz/sdk/version.hpp"
 #include "run_info.hpp"
 #include "session.hpp"
+#include "speculation.hpp"
 #include "text_output.hpp"
 
 namespace genz::cli {
@@ -72,6 +73,7 @@ std::string single_json(const Session& s, const Options& o, const Request& r, co
 // The request the flags describe, predicted on the session they ask for.
 struct SinglePrediction {
   std::unique_ptr<Session> session;
+  std::unique_ptr<Speculation> speculation;  // --spec-draft/--spec-eagle/--mtp
   Request request;
   Prediction prediction;
   double seconds = 0;  // wall clock of the prediction alone
@@ -79,12 +81,18 @@ struct SinglePrediction {
 
 SinglePrediction predict_single(const Options& o, std::shared_ptr<const PluginRegistry> registry) {
   SinglePrediction out;
-  out.request = Request{o.input_tokens, o.output_tokens, o.batch, o.beam};
+  out.request = Request{o.input_tokens, o.output_tokens, o.batch, o.beam, o.prefix_cached.value_or(0)};
+  if (out.request.cached > out.request.input)
+    throw InputError("--prefix-cached " + std::to_string(static_cast<long long>(out.request.cached)) +
+                     ": longer than the prompt of " + std::to_string(static_cast<long long>(out.request.input)) +
+                     " tokens (--input-tokens)");
   check_request(out.request, ModelInfo{});
-  out.session = open_session(std::move(registry), o, out.request);
+  out.session = open_session(registry, o, out.request);
   check_context(o, out.request, out.session->model->info());
+  out.speculation = open_speculation(o, registry, *out.session, out.request);
   const auto t0 = Clock::now();
   out.prediction = out.session->predictor->predict(out.request);
+  if (out.speculation) apply_speculation(out.prediction, out.request, out.speculation->step);
   out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return out;
 }
@@ -92,7 +100,7 @@ SinglePrediction predict_single(const Options& o, std::shared_ptr<const PluginRe
 int run_single(const Options& o) {
   auto registry = std::make_shared<PluginRegistry>();
   load_plugins(*registry, o);
-  const SinglePrediction one = predict_single(o, registry);
+  SinglePrediction one = predict_single(o, registry);
   Session& s = *one.session;
   const Request& r = one.request;
   const Prediction& p = one.prediction;
@@ -104,6 +112,7 @@ int run_single(const Options& o) {
   std::cout << s.model->info().name << " on " << s.hardware->spec().name << " (" << describe(s.layout) << "), engine "
             << s.engine.name << ", comm " << s.comm.name() << "\n";
   print_prediction(std::cout, r, p);
+  if (one.speculation) print_speculation(std::cout, *one.speculation);
   if (s.layout.world() > 1) {
     const double mid = r.input + std::floor((r.output - 1) / 2);
     print_comm_split(std::cout, s.predictor->prefill_breakdown(r),
@@ -112,7 +121,9 @@ int run_single(const Options& o) {
   if (o.breakdown) {
     print_breakdown(std::cout, "prefill of " + std::to_string(static_cast<long long>(r.input)) + " tokens",
                     s.predictor->prefill_breakdown(r));
-    if (r.output > 1) {
+    if (r.output > 1 && one.speculation) {
+      print_speculation_breakdown(std::cout, s, *one.speculation, r);
+    } else if (r.output > 1) {
       const double ctx = r.input + std::floor((r.output - 1) / 2);
       print_breakdown(std::cout,
                       "decode step at " + std::to_string(static_cast<long long>(ctx + 1)) + " tokens of context",

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -142,8 +143,17 @@ po::options_description describe_options() {
       "top", po::value<std::string>(), "candidates re-checked with the serving simulation (default 3)")(
       "disagg", po::value<std::string>(), "disaggregated prefill/decode: on (default), off, only");
 
+  po::options_description spec("Speculative decoding and prefix caching (genz predict)");
+  spec.add_options()("spec-draft", po::value<std::string>(), "draft model (a model name genz knows), same GPUs")(
+      "spec-eagle", "an EAGLE head drafts: one decoder layer of the target's shape")(
+      "mtp", po::value<std::string>(), "DeepSeek's multi-token prediction: N MTP modules draft N tokens (1..16)")(
+      "spec-k", po::value<std::string>(), "draft tokens per step (1..16; default 4, or --mtp's N)")(
+      "spec-accept", po::value<std::string>(),
+      "acceptance of each draft position given the earlier ones: one value for all, or a list (0..1)")(
+      "prefix-cached", po::value<double>(), "prompt tokens already in the KV cache (prefix caching)");
+
   po::options_description all("Options");
-  all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim).add(plan);
+  all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim).add(plan).add(spec);
   return all;
 }
 
@@ -239,6 +249,56 @@ void fill_shard(Options& o, const std::string& text) {
   o.shard_index = static_cast<unsigned>(std::stoul(k));
   o.shards = static_cast<unsigned>(std::stoul(n));
   if (o.shard_index < 1 || o.shard_index > o.shards || o.shards > 100000) throw bad();
+}
+
+void fill_spec(Options& o, const po::variables_map& vm) {
+  if (vm.count("spec-draft")) o.spec_draft = vm["spec-draft"].as<std::string>();
+  o.spec_eagle = vm.count("spec-eagle") > 0;
+  o.mtp = count_flag(vm, "mtp", nullptr, 16);
+  if (vm.count("spec-k")) {
+    const std::string k = vm["spec-k"].as<std::string>();
+    o.spec_k = static_cast<unsigned>(whole_number("spec-k", k, 1, 16));
+  }
+  if (vm.count("spec-accept")) {
+    const std::string text = vm["spec-accept"].as<std::string>();
+    for (const auto& item : split_list(text)) {
+      char* end = nullptr;
+      const double a = std::strtod(item.c_str(), &end);
+      if (end == item.c_str() || *end != '\0' || !(a >= 0 && a <= 1))
+        throw InputError(
+            "--spec-accept: expected acceptance rates in [0, 1] (one, or one per draft position), "
+            "found '" +
+            item + "'");
+      o.spec_accept.push_back(a);
+    }
+    if (o.spec_accept.empty()) throw InputError("--spec-accept: expected acceptance rates in [0, 1], found none");
+  }
+  if (vm.count("prefix-cached")) o.prefix_cached = vm["prefix-cached"].as<double>();
+}
+
+void check_spec(const Options& o) {
+  const int drafters = (o.spec_draft.empty() ? 0 : 1) + (o.spec_eagle ? 1 : 0) + (o.mtp ? 1 : 0);
+  if (drafters > 1) throw InputError("--spec-draft, --spec-eagle and --mtp are exclusive: give one drafter");
+  if (drafters == 0 && (o.spec_k || !o.spec_accept.empty()))
+    throw InputError(
+        "--spec-k/--spec-accept describe speculative decoding: give --spec-draft MODEL, --spec-eagle "
+        "or --mtp N");
+  if (o.mtp && o.spec_k && *o.spec_k != *o.mtp)
+    throw InputError("--mtp " + std::to_string(*o.mtp) + " drafts " + std::to_string(*o.mtp) +
+                     " tokens per step; --spec-k " + std::to_string(*o.spec_k) + " disagrees");
+  const unsigned k = o.mtp ? *o.mtp : o.spec_k.value_or(4);
+  if (o.spec_accept.size() > k)
+    throw InputError("--spec-accept lists " + std::to_string(o.spec_accept.size()) + " acceptance rates for " +
+                     std::to_string(k) + " draft positions");
+  if (drafters > 0 && o.spec_accept.empty())
+    throw InputError("--spec-accept: speculative decoding needs the acceptance rate (e.g. 0.8, or 0.9,0.8,0.7)");
+  if (drafters > 0 && (o.command != "predict" || !o.trace.empty()))
+    throw InputError("speculative decoding is predicted for one request (genz predict) so far");
+  if (o.prefix_cached && (o.command != "predict" || !o.trace.empty()))
+    throw InputError("--prefix-cached is predicted for one request (genz predict) so far");
+  if (o.prefix_cached && !(*o.prefix_cached >= 0 && *o.prefix_cached == std::floor(*o.prefix_cached)))
+    throw InputError("--prefix-cached: expected a whole number of tokens >= 0, found " +
+                     std::to_string(*o.prefix_cached));
 }
 
 void fill_plan(Options& o, const po::variables_map& vm) {
@@ -392,6 +452,7 @@ void fill(Options& o, const po::variables_map& vm) {
   str("known", o.known_failures);
   fill_simulate(o, vm);
   fill_plan(o, vm);
+  fill_spec(o, vm);
 }
 
 // Same bounds as the corresponding keys of a cluster or hardware file; NaN
@@ -430,6 +491,7 @@ void check(const Options& o) {
   check_range("ctx-size", o.ctx_size, 1.0, 1e8, " tokens");
   check_simulate(o);
   check_plan(o);
+  check_spec(o);
 }
 
 }  // namespace

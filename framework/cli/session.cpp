@@ -120,20 +120,20 @@ Handle<Model> model_for_config(const PluginRegistry& registry, const nlohmann::j
 
 Handle<Model> open_model(const PluginRegistry& registry, const Options& o) {
   const std::string plugin = o.model_plugin.empty() ? "" : model_entry(registry, o.model_plugin);
+  nlohmann::json cfg = nlohmann::json::object();
+  if (o.model_layers) cfg["layers"] = o.model_layers;  // a drafting head of the model's shape
   if (!o.model_config.empty()) {
     const std::string text = read_text_file(o.model_config, "--model-config");
-    nlohmann::json cfg;
     cfg["hf_config"] = parse_json(text, o.model_config);
     cfg["source"] = o.model_config;
     if (!plugin.empty()) return registry.create<Model>(PluginKind::model, plugin, cfg.dump());
     return model_for_config(registry, cfg, o.model_config);
   }
   if (!plugin.empty()) {
-    nlohmann::json cfg = nlohmann::json::object();
     if (!o.model.empty()) cfg["variant"] = o.model;
     return registry.create<Model>(PluginKind::model, plugin, cfg.dump());
   }
-  return registry.create<Model>(PluginKind::model, o.model.empty() ? "llama2_7b" : o.model);
+  return registry.create<Model>(PluginKind::model, o.model.empty() ? "llama2_7b" : o.model, cfg.dump());
 }
 
 namespace {

@@ -244,6 +244,20 @@ mkdir -p "$TMP/part1"
 check "plan merge: a part missing" fail plan merge "$TMP/part1" --out "$OUT"
 check "plan merge: a folder without a part" fail plan merge "$TMP/part1" "$TMP/kernels_empty_not_here" --out "$OUT"
 
+# --- speculative decoding and prefix caching ------------------------------------------
+check "spec: an acceptance rate above 1" fail --model llama3_8b --hw h100 --spec-eagle --spec-accept 1.2
+check "spec: a negative acceptance rate in a list" fail --model llama3_8b --hw h100 --spec-eagle --spec-accept 0.9,-0.1
+check "spec: k of 0" fail --model llama3_8b --hw h100 --spec-eagle --spec-k 0 --spec-accept 0.8
+check "spec: k above 16" fail --model llama3_8b --hw h100 --spec-eagle --spec-k 17 --spec-accept 0.8
+check "spec: more acceptance rates than draft positions" fail --model llama3_8b --hw h100 --spec-eagle --spec-k 2 --spec-accept 0.9,0.8,0.7
+check "spec: a draft model with another vocabulary" fail --model llama3_70b --hw h100 --tp 4 --spec-draft llama2_7b --spec-accept 0.8
+check "spec: MTP on a model without MTP modules" fail --model llama3_8b --hw h100 --mtp 1 --spec-accept 0.85
+check "spec: two drafters" fail --model llama3_8b --hw h100 --spec-eagle --spec-draft llama3_8b --spec-accept 0.8
+check "spec: no acceptance rate" fail --model llama3_8b --hw h100 --spec-eagle
+check "prefix: a cached prefix longer than the prompt" fail --model llama3_8b --hw h100 --input-tokens 1024 --prefix-cached 2000
+check "prefix: a trace row caching more than its prompt" fail --trace "$(trace cached.csv 'input_tokens,output_tokens,cached_tokens\n100,20,50\n100,20,101\n')" --model llama3_8b --hw h100 $T
+check "prefix: a cached prefix in a simulated trace (not simulated yet)" fail $SIM --rate 1 --trace "$(trace cachedsim.csv 'input_tokens,output_tokens,cached_tokens\n100,20,50\n')"
+
 # --- silently accepted -----------------------------------------------------------------
 check "trace: the same column twice (TTFT, ttft)" fail --trace "$(trace dupcol.csv 'input_tokens,output_tokens,TTFT,ttft\n10,20,30,31\n')" $HW $T
 check "hardware: a key given twice" fail --hw-file "$(hw dupkey.json '{"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 24, "bandwidth_GBps": 900, "bandwidth_GBps": 9000}}')"

@@ -149,12 +149,14 @@ std::unique_ptr<StepModel> Predictor::step_model(Phase phase, double batch, doub
 
 // Only the prefill's result is kept per prompt length: a trace has a few
 // thousand distinct lengths, and its memory must not grow with the trace.
-StepPoint Predictor::prefill_point(double batch, double tokens) {
+StepPoint Predictor::prefill_point(double batch, double tokens, double cached) {
   if (prefill_cache_.size() > 65536) prefill_cache_.clear();
-  const auto it = prefill_cache_.find({batch, tokens});
+  const auto key = std::make_tuple(batch, tokens, cached);
+  const auto it = prefill_cache_.find(key);
   if (it != prefill_cache_.end()) return it->second;
-  const StepPoint p = step_model(Phase::prefill, batch, tokens)->at_built();
-  prefill_cache_.emplace(std::make_pair(batch, tokens), p);
+  const auto model = step_model(Phase::prefill, batch, tokens - cached);
+  const StepPoint p = cached > 0 ? model->at(cached) : model->at_built();
+  prefill_cache_.emplace(key, p);
   return p;
 }
 
@@ -169,7 +171,7 @@ Prediction Predictor::predict(const Request& r) {
   const unsigned m = micro_batches(r);
   const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
   const double per_micro = std::ceil(prompt_rows / m);
-  const StepPoint pre = prefill_point(per_micro, r.input);
+  const StepPoint pre = prefill_point(per_micro, r.input, std::min(r.cached, r.input - 1));
   const double pipelined = pre.latency + (m - 1) * pre.max_stage;
   out.ttft = host_.per_request + pipelined + c_.engine->server_latency;
   const double scale = pre.latency > 0 ? pipelined / pre.latency : 1.0;
@@ -192,7 +194,8 @@ Prediction Predictor::predict(const Request& r) {
 
 std::vector<OpLine> Predictor::prefill_breakdown(const Request& r) {
   const double prompt_rows = c_.engine->beam_copies_prompt ? r.batch * r.beam : r.batch;
-  return step_model(Phase::prefill, std::ceil(prompt_rows / micro_batches(r)), r.input)->breakdown(0);
+  const double cached = std::min(r.cached, r.input - 1);
+  return step_model(Phase::prefill, std::ceil(prompt_rows / micro_batches(r)), r.input - cached)->breakdown(cached);
 }
 
 std::vector<OpLine> Predictor::decode_breakdown(const Request& r, double context) {
@@ -209,6 +212,9 @@ void check_request(const Request& r, const ModelInfo& info) {
   const double limit = 1e9;  // beyond this counts no longer fit a double's exact integers in products
   if (r.input > limit || r.output > limit || r.batch * r.beam > limit)
     throw InputError("request too large: tokens and batch * beam must each be at most 1e9");
+  if (!whole(r.cached) || r.cached < 0 || r.cached > r.input)
+    throw InputError("the cached prefix must be a whole number of tokens from 0 to the prompt's " +
+                     std::to_string(static_cast<long long>(r.input)) + ", found " + std::to_string(r.cached));
   (void)info;
 }
 

@@ -74,6 +74,7 @@ TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
   batch_ = find_column(header_, {"batch", "batch_size"}, csv_.source());
   beam_ = find_column(header_, {"beam", "beam_size"}, csv_.source());
   arrival_ = find_column(header_, {"arrival_time", "timestamp"}, csv_.source());
+  cached_ = find_column(header_, {"cached_tokens", "prefix_cached"}, csv_.source());
 }
 
 void TraceReader::fail(int column, const std::string& what) const {
@@ -87,6 +88,16 @@ double TraceReader::tokens(std::string_view field, int column, const char* what)
   if (!std::isfinite(*v) || *v < 1 || *v != std::floor(*v))
     fail(column, std::string("expected a whole number of ") + what + " >= 1, found " + shown(field));
   if (*v > 1e9) fail(column, std::string("expected at most 1e9 ") + what + ", found " + shown(field));
+  return *v;
+}
+
+// Prompt tokens already in the KV cache (prefix caching): 0 to the prompt.
+double TraceReader::cached(std::string_view field, double input) const {
+  if (field.empty()) return 0;
+  const auto v = parse_number(field);
+  if (!v || !std::isfinite(*v) || *v < 0 || *v != std::floor(*v) || *v > input)
+    fail(cached_, "expected a whole number of cached prompt tokens from 0 to the row's " +
+                      std::to_string(static_cast<long long>(input)) + " input tokens, found " + shown(field));
   return *v;
 }
 
@@ -129,6 +140,7 @@ bool TraceReader::next(TraceRow& row) {
   row.request.output = tokens(fields_[output_], output_, "output tokens");
   if (batch_ >= 0) row.request.batch = tokens(fields_[batch_], batch_, "sequences");
   if (beam_ >= 0) row.request.beam = tokens(fields_[beam_], beam_, "beams");
+  if (cached_ >= 0) row.request.cached = cached(fields_[cached_], row.request.input);
   row.id = id_ >= 0 ? std::string(fields_[id_]) : std::to_string(rows_);
   auto measure = [&](int col, bool& has, double& value) {
     if (col < 0) return;

@@ -36,6 +36,10 @@ TraceRows read_trace(const std::string& path) {
     if (row.request.batch != 1 || row.request.beam != 1)
       throw InputError(path + ": line " + std::to_string(row.line) +
                        ": simulate serves single requests (batch 1, beam 1); the engine forms the batches");
+    if (row.request.cached > 0)
+      throw InputError(path + ": line " + std::to_string(row.line) +
+                       ": a cached prefix; simulate does not model prefix caching yet (its cache competes with "
+                       "running requests for KV blocks): predict the trace with genz --trace, or drop the column");
     ServingRequest r;
     r.input = row.request.input;
     r.output = row.request.output;

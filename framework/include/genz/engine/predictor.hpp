@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "genz/engine/engine_profile.hpp"
@@ -29,6 +30,10 @@ struct Request {
   double output = 1;
   double batch = 1;
   double beam = 1;
+  // Prompt tokens whose KV cache is already there (prefix caching): the
+  // prefill computes the rest, attending to them. At most input; a prompt
+  // cached whole still computes its last token (for the first logits).
+  double cached = 0;
 };
 
 struct Components {
@@ -68,7 +73,7 @@ class Predictor {
  private:
   class DecodeCurve;
   BuildRequest build_request(Phase phase, double batch, double tokens, double context) const;
-  StepPoint prefill_point(double batch, double tokens);
+  StepPoint prefill_point(double batch, double tokens, double cached);
   DecodeCurve& decode_curve(double rows, unsigned micro);
   std::unique_ptr<StepModel> new_step_model() const;
 
@@ -76,7 +81,7 @@ class Predictor {
   HostCosts host_;
   bool tables_ = false;
   Graph scratch_graph_;
-  std::map<std::pair<double, double>, StepPoint> prefill_cache_;
+  std::map<std::tuple<double, double, double>, StepPoint> prefill_cache_;
   std::map<std::pair<double, unsigned>, std::unique_ptr<DecodeCurve>> decode_cache_;
 };
 

@@ -2,8 +2,9 @@
 // output_tokens (any order, case-insensitive), optionally measured TTFT,
 // TPOT and E2E in milliseconds, an id (conversation_id, request_id or id),
 // batch and beam, an arrival time in seconds (arrival_time or timestamp, for
-// `genz simulate`: finite, >= 0 and never going backwards); other columns
-// are ignored. Blank lines are skipped.
+// `genz simulate`: finite, >= 0 and never going backwards), prompt tokens
+// already cached (cached_tokens or prefix_cached: prefix caching, 0 to the
+// prompt); other columns are ignored. Blank lines are skipped.
 #pragma once
 
 #include <optional>
@@ -36,6 +37,7 @@ class TraceReader {
 
  private:
   double tokens(std::string_view field, int column, const char* what) const;
+  double cached(std::string_view field, double input) const;
   std::optional<double> milliseconds(std::string_view field, int column) const;
   double arrival(std::string_view field);
   [[noreturn]] void fail(int column, const std::string& what) const;
@@ -43,7 +45,8 @@ class TraceReader {
   CsvReader csv_;
   std::vector<std::string> header_;
   std::vector<std::string_view> fields_;
-  int input_ = -1, output_ = -1, ttft_ = -1, tpot_ = -1, e2e_ = -1, id_ = -1, batch_ = -1, beam_ = -1, arrival_ = -1;
+  int input_ = -1, output_ = -1, ttft_ = -1, tpot_ = -1, e2e_ = -1, id_ = -1, batch_ = -1, beam_ = -1, arrival_ = -1,
+      cached_ = -1;
   double last_arrival_ = 0;
   std::size_t rows_ = 0;
 };

@@ -1,0 +1,33 @@
+// genz predict --spec-draft/--spec-eagle/--mtp: the drafter's session beside
+// the target's, what it adds to memory, and the speculative decode step.
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "genz/engine/speculative.hpp"
+#include "options.hpp"
+#include "session.hpp"
+
+namespace genz::cli {
+
+struct Speculation {
+  SpecConfig config;
+  std::unique_ptr<Session> drafter;
+  SpecStep step;  // at the answer's mean context
+  double context = 0;
+  double extra_bytes = 0;  // per GPU: the drafter's weights (not shared with the target) and KV cache
+};
+
+/// Nothing when no drafter is asked for. Throws InputError for a drafter
+/// that cannot draft for `target` (another vocabulary, MTP on a model
+/// without it) or that does not fit beside it.
+std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<const PluginRegistry> registry,
+                                              Session& target, const Request& r);
+
+/// The lines under the prediction: drafter, tokens per step, step times.
+void print_speculation(std::ostream& os, const Speculation& s);
+/// --breakdown: the draft step's and the verify step's operators.
+void print_speculation_breakdown(std::ostream& os, Session& target, Speculation& s, const Request& r);
+
+}  // namespace genz::cli
