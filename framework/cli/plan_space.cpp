@@ -89,7 +89,7 @@ void evaluate_one(const Options& opt, std::shared_ptr<const PluginRegistry> regi
     auto s = open_session(std::move(registry), opt, Request{1, 1, 1, 1});
     e.config.gpus = s->layout.world();
     e.config.kv_dtype = std::string(name_of(s->precision.kv_cache));
-    const LinkSpec link = inter_node_link(opt, e.config.hw, e.config.gpus);
+    const LinkSpec link = network_share(*s, e.config.gpus);
     plan::evaluate_replica(*s, scheduler_for(opt, s->engine), traffic, link, e);
   } catch (const InputError& err) {
     e.failure = err.what();

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "genz/engine/cluster.hpp"
 #include "genz/serving/disaggregated.hpp"
 
 namespace genz::cli {
@@ -55,30 +54,6 @@ std::string scheduler_text(const SchedulerProfile& s) {
   return buf;
 }
 
-LinkSpec inter_node_link(const Options& o, const std::string& hw, unsigned gpus) {
-  LinkSpec l;
-  unsigned per_node = 8;
-  if (o.inter_node_gbps) {
-    l.kind = "infiniband";
-    l.bandwidth = *o.inter_node_gbps / 8.0 * 1e9;
-    l.latency = 15e-6;
-    l.efficiency = 0.85;
-  } else {
-    const ClusterSpec* c = !o.cluster.empty() ? find_cluster(o.cluster) : nullptr;
-    for (const auto& preset : builtin_clusters())
-      if (!c && preset.hardware == hw && preset.inter.bandwidth > 0) c = &preset;
-    if (c && c->inter.bandwidth > 0) {
-      l = c->inter;
-      per_node = c->gpus_per_node ? c->gpus_per_node : 8;
-    } else {
-      l = LinkSpec{"infiniband", 100e9 / 8, 15e-6, 0.85};
-    }
-  }
-  if (o.inter_node_latency_us) l.latency = *o.inter_node_latency_us * 1e-6;
-  l.bandwidth *= std::min(1.0, static_cast<double>(gpus) / per_node);
-  return l;
-}
-
 namespace {
 
 Options prefill_options(const Options& o) {
@@ -115,8 +90,8 @@ void run_disaggregated(const Options& o, std::shared_ptr<const PluginRegistry> r
   c.prefill = pool_config(po, p, run.largest, prefill_kv);
   c.decode = run.config;
   c.kv_bytes_per_token = run.kv.bytes_per_token * d.layout.world();
-  const LinkSpec a = inter_node_link(po, p.hardware->spec().name, p.layout.world());
-  const LinkSpec b = inter_node_link(o, d.hardware->spec().name, d.layout.world());
+  const LinkSpec a = network_share(p, p.layout.world());
+  const LinkSpec b = network_share(d, d.layout.world());
   c.link_bandwidth = std::min(a.bandwidth * a.efficiency, b.bandwidth * b.efficiency);
   c.link_latency = std::max(a.latency, b.latency);
   StepCost prefill_cost(p.view()), decode_cost(d.view());

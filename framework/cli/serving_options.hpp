@@ -23,11 +23,6 @@ SchedulerProfile scheduler_for(const Options& o, const EngineProfile& e);
 /// "continuous batching, max 256 sequences and 2048 tokens per step, ..."
 std::string scheduler_text(const SchedulerProfile& s);
 
-/// The link from a replica of `gpus` GPUs of `hw` to another node: its share
-/// of the node's network (one NIC per GPU in the presets), from --cluster or
-/// --inter-node-bw, else the preset of that GPU, else 100 Gb/s InfiniBand.
-LinkSpec inter_node_link(const Options& o, const std::string& hw, unsigned gpus);
-
 /// One `genz simulate` run, without its output.
 struct SimulationRun {
   Workload workload;

@@ -473,6 +473,13 @@ void check_links(Session& s, const Options& o) {
 
 }  // namespace
 
+LinkSpec network_share(Session& s, unsigned gpus) {
+  LinkSpec l = default_inter(s);
+  const unsigned per_node = s.cluster.gpus_per_node ? s.cluster.gpus_per_node : 8u;
+  l.bandwidth *= std::min(1.0, static_cast<double>(gpus) / per_node);
+  return l;
+}
+
 std::string hardware_for_system(const std::string& system) {
   for (const auto& s : kSystems)
     if (system == s.seed) return s.genz;

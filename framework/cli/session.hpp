@@ -44,6 +44,12 @@ std::unique_ptr<Session> open_session(const Options& o, const Request& largest);
 std::unique_ptr<Session> open_session(std::shared_ptr<const PluginRegistry> registry, const Options& o,
                                       const Request& largest);
 
+/// What `gpus` of this session's GPUs have of their node's network to another
+/// node (one NIC per GPU, as in the cluster presets): --cluster or
+/// --inter-node-bw, else the preset of the same hardware, else 100 Gb/s
+/// InfiniBand (an assumption it notes). The KV hand-over of disaggregated serving.
+LinkSpec network_share(Session& s, unsigned gpus);
+
 /// The original tool's --system names, mapped to genz hardware names.
 std::string hardware_for_system(const std::string& system);
 

@@ -55,7 +55,7 @@ void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Tra
   StepCost cost(c.view());
   const double I = std::max(1.0, std::round(t.input)), O = std::max(1.0, t.output);
   const double Ip = std::max(1.0, std::round(t.input_at_percentile));
-  const KvCapacity kv = kv_capacity(c, std::min(s.max_tokens, Ip + s.max_seqs));
+  const KvCapacity kv = kv_capacity(c, step_tokens(s, Ip));
   out.kv_tokens = kv.tokens;
   out.kv_bytes_per_token = kv.bytes_per_token * c.layout.world();
   out.server_latency = c.engine.server_latency;
