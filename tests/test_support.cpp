@@ -76,13 +76,15 @@ Components Stack::components(const Parallelism& p, Precision precision, unsigned
   return parts->view(parts->layout_for(p, nodes, gpus_per_node, inter), precision);
 }
 
-Stack stack(const std::string& model, const std::string& hardware, const std::string& comm, const std::string& engine) {
+Stack stack(const std::string& model, const std::string& hardware, const std::string& comm, const std::string& engine,
+            const std::string& model_config) {
   static const std::shared_ptr<const PluginRegistry> registry(&plugins(), [](const PluginRegistry*) {});
   Recipe r;
   r.model = model;
   r.hardware = hardware;
   r.comm = comm;
   r.engine = engine;
+  r.model_config = model_config;
   return Stack{compose(registry, r)};
 }
 

@@ -8,8 +8,8 @@
 
 #include "genz/engine/composition.hpp"
 #include "genz/engine/engine_profile.hpp"
-#include "genz/host/plugin_registry.hpp"
 #include "genz/engine/predictor.hpp"
+#include "genz/host/plugin_registry.hpp"
 
 namespace genz::test {
 
@@ -49,6 +49,6 @@ struct Stack {
                         LinkSpec inter = {}) const;
 };
 Stack stack(const std::string& model, const std::string& hardware, const std::string& comm = "pcie_like",
-            const std::string& engine = "vllm");
+            const std::string& engine = "vllm", const std::string& model_config = "{}");
 
 }  // namespace genz::test

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <unordered_map>
 
 #include "commands.hpp"
 #include "genz/host/error.hpp"
@@ -46,11 +47,17 @@ plan::Traffic traffic_of(const Options& o, double percentile, std::string& descr
   const Workload w = make_workload(spec);
   plan::Traffic t;
   std::vector<double> inputs;
+  std::unordered_map<std::uint32_t, double> prefixes;  // the longest of each group
   for (const ServingRequest& r : w.requests) {
     inputs.push_back(r.input);
     t.input += r.input / static_cast<double>(w.requests.size());
     t.output += r.output / static_cast<double>(w.requests.size());
+    if (r.prefix_group == 0) continue;
+    t.prefix += std::min(r.prefix_tokens, r.input - 1) / static_cast<double>(w.requests.size());
+    double& longest = prefixes[r.prefix_group];
+    longest = std::max(longest, r.prefix_tokens);
   }
+  for (const auto& [group, tokens] : prefixes) t.prefix_resident += tokens;
   t.input_at_percentile = at_percentile(inputs, percentile);
   double var = 0;
   for (double x : inputs) var += (x - t.input) * (x - t.input) / static_cast<double>(inputs.size());
@@ -68,6 +75,14 @@ plan::Traffic traffic_of(const Options& o, double percentile, std::string& descr
       load ? w.description.c_str() : "capacity (no --rate or --concurrency: each deployment at its batch limit)",
       t.input, t.output, percentile, t.input_at_percentile);
   description = buf;
+  if (t.prefix > 0)
+    description += "; prefix caching " +
+                   (o.prefix_caching.empty() ? std::string("as each engine does (vLLM, SGLang, TensorRT-LLM: on)")
+                                             : o.prefix_caching) +
+                   ", " + std::to_string(static_cast<long long>(std::round(t.prefix))) +
+                   " shared-prefix tokens per request on average";
+  if (const SpecConfig spec = spec_config(o); spec.k > 0)
+    description += "; speculative decoding: " + speculation_text(spec);
   return t;
 }
 

@@ -67,6 +67,19 @@ void print_summary(std::ostream& os, const ServingSummary& s, const KvCapacity& 
   std::snprintf(line, sizeof line, "checks: Little's law L = %.3f, lambda W = %.3f (%+.3f %%); tokens %.0f of %.0f\n",
                 s.little_l, s.little_lambda_w, s.little_error_pct, s.tokens_generated, s.tokens_expected);
   os << line;
+  if (s.spec_tokens_per_step > 0) {
+    std::snprintf(line, sizeof line, "speculative decoding: %.3f tokens per verify step, as drawn\n",
+                  s.spec_tokens_per_step);
+    os << line;
+  }
+  if (s.prefix_admissions > 0) {
+    std::snprintf(line, sizeof line,
+                  "prefix cache: %.1f %% of %.0f admissions with a shared prefix found it cached, %.1f %% of their "
+                  "prompt tokens served from the cache; %.0f prefixes evicted\n",
+                  s.prefix_request_hit_rate * 100, s.prefix_admissions, s.prefix_token_hit_rate * 100,
+                  s.prefix_evictions);
+    os << line;
+  }
   if (s.overloaded) {
     std::snprintf(line, sizeof line,
                   "OVERLOADED: requests arrive faster than they are served; the queue grew by %.3f req/s%s\n",
@@ -168,6 +181,11 @@ int run_simulate(const Options& o) {
                                                         sim.prefill_session->hardware->spec().name + " (" +
                                                         describe(sim.prefill_session->layout) + ")");
   run.info.config.emplace_back("traffic", w.description);
+  run.info.config.emplace_back("prefix caching", prefix_caching_text(o, cfg.scheduler));
+  if (sim.speculation) {
+    run.info.config.emplace_back("speculative decoding", speculation_text(sim.speculation->config));
+    spdlog::info("speculative decoding: {}", speculation_text(sim.speculation->config));
+  }
   run.summary.requests = r.requests.size();
   run.summary.memory = to_report(s.memory, sim.largest);
   run.summary.notes = s.notes;

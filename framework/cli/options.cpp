@@ -143,14 +143,18 @@ po::options_description describe_options() {
       "top", po::value<std::string>(), "candidates re-checked with the serving simulation (default 3)")(
       "disagg", po::value<std::string>(), "disaggregated prefill/decode: on (default), off, only");
 
-  po::options_description spec("Speculative decoding and prefix caching (genz predict)");
+  po::options_description spec("Speculative decoding and prefix caching (genz predict, simulate, plan)");
   spec.add_options()("spec-draft", po::value<std::string>(), "draft model (a model name genz knows), same GPUs")(
       "spec-eagle", "an EAGLE head drafts: one decoder layer of the target's shape")(
       "mtp", po::value<std::string>(), "DeepSeek's multi-token prediction: N MTP modules draft N tokens (1..16)")(
       "spec-k", po::value<std::string>(), "draft tokens per step (1..16; default 4, or --mtp's N)")(
       "spec-accept", po::value<std::string>(),
       "acceptance of each draft position given the earlier ones: one value for all, or a list (0..1)")(
-      "prefix-cached", po::value<double>(), "prompt tokens already in the KV cache (prefix caching)");
+      "prefix-cached", po::value<double>(), "predict: prompt tokens already in the KV cache (prefix caching)")(
+      "prefix-caching", po::value<std::string>(), "simulate, plan: on or off (default: the engine's)")(
+      "prefix-hit-rate", po::value<double>(), "simulate, plan: share of requests that start with a shared prefix")(
+      "prefix-tokens", po::value<double>(), "simulate, plan: the shared prefix's length in tokens")(
+      "prefix-groups", po::value<std::string>(), "simulate, plan: distinct shared prefixes (default 1)");
 
   po::options_description all("Options");
   all.add(general).add(model).add(hw).add(par).add(req).add(out).add(sim).add(plan).add(spec);
@@ -274,7 +278,15 @@ void fill_spec(Options& o, const po::variables_map& vm) {
     if (o.spec_accept.empty()) throw InputError("--spec-accept: expected acceptance rates in [0, 1], found none");
   }
   if (vm.count("prefix-cached")) o.prefix_cached = vm["prefix-cached"].as<double>();
+  if (vm.count("prefix-caching")) o.prefix_caching = vm["prefix-caching"].as<std::string>();
+  if (vm.count("prefix-hit-rate")) o.prefix_share = vm["prefix-hit-rate"].as<double>();
+  if (vm.count("prefix-tokens")) o.prefix_tokens = vm["prefix-tokens"].as<double>();
+  if (vm.count("prefix-groups"))
+    o.prefix_groups =
+        static_cast<unsigned>(whole_number("prefix-groups", vm["prefix-groups"].as<std::string>(), 1, 1000000));
 }
+
+void check_choice(const char* flag, const std::string& value, std::initializer_list<const char*> allowed);
 
 void check_spec(const Options& o) {
   const int drafters = (o.spec_draft.empty() ? 0 : 1) + (o.spec_eagle ? 1 : 0) + (o.mtp ? 1 : 0);
@@ -292,10 +304,22 @@ void check_spec(const Options& o) {
                      std::to_string(k) + " draft positions");
   if (drafters > 0 && o.spec_accept.empty())
     throw InputError("--spec-accept: speculative decoding needs the acceptance rate (e.g. 0.8, or 0.9,0.8,0.7)");
-  if (drafters > 0 && (o.command != "predict" || !o.trace.empty()))
-    throw InputError("speculative decoding is predicted for one request (genz predict) so far");
+  const bool serving = o.command == "simulate" || o.command == "plan";
+  if (drafters > 0 && !serving && (o.command != "predict" || !o.trace.empty()))
+    throw InputError(
+        "speculative decoding is predicted for one request (genz predict) and served by genz simulate "
+        "and genz plan; not for a trace in genz " +
+        o.command);
   if (o.prefix_cached && (o.command != "predict" || !o.trace.empty()))
-    throw InputError("--prefix-cached is predicted for one request (genz predict) so far");
+    throw InputError(
+        "--prefix-cached is for one request (genz predict); for serving give --prefix-hit-rate and "
+        "--prefix-tokens, or a trace with prefix_id and cached_tokens columns");
+  check_choice("prefix-caching", o.prefix_caching, {"on", "off"});
+  const bool prefixes = o.prefix_share || o.prefix_tokens || o.prefix_groups || !o.prefix_caching.empty();
+  if (prefixes && !serving)
+    throw InputError(
+        "--prefix-caching, --prefix-hit-rate, --prefix-tokens and --prefix-groups belong to genz simulate "
+        "and genz plan (genz predict takes --prefix-cached)");
   if (o.prefix_cached && !(*o.prefix_cached >= 0 && *o.prefix_cached == std::floor(*o.prefix_cached)))
     throw InputError("--prefix-cached: expected a whole number of tokens >= 0, found " +
                      std::to_string(*o.prefix_cached));

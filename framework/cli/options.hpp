@@ -34,14 +34,18 @@ struct Options {
   bool offload_experts = false;            // --offload-experts: routed experts in CPU memory
 
   double input_tokens = 1024, output_tokens = 200, batch = 1, beam = 1;
-  std::optional<double> prefix_cached;  // --prefix-cached: prompt tokens already in the KV cache
+  std::optional<double> prefix_cached;    // --prefix-cached: prompt tokens already in the KV cache
+  std::string prefix_caching;             // --prefix-caching on|off (default: the engine's)
+  std::optional<double> prefix_share;     // --prefix-hit-rate
+  std::optional<double> prefix_tokens;    // --prefix-tokens
+  std::optional<unsigned> prefix_groups;  // --prefix-groups
   // speculative decoding (genz predict)
-  std::string spec_draft;            // --spec-draft MODEL
-  bool spec_eagle = false;           // --spec-eagle
-  std::optional<unsigned> mtp;       // --mtp N: DeepSeek's MTP modules
-  std::optional<unsigned> spec_k;    // --spec-k
-  std::vector<double> spec_accept;   // --spec-accept a or a1,a2,...
-  unsigned model_layers = 0;         // internal: build the model with this many layers (a drafting head)
+  std::string spec_draft;           // --spec-draft MODEL
+  bool spec_eagle = false;          // --spec-eagle
+  std::optional<unsigned> mtp;      // --mtp N: DeepSeek's MTP modules
+  std::optional<unsigned> spec_k;   // --spec-k
+  std::vector<double> spec_accept;  // --spec-accept a or a1,a2,...
+  unsigned model_layers = 0;        // internal: build the model with this many layers (a drafting head)
   std::string trace, summary_dir, out_dir;
   std::vector<std::string> reports;
   std::string title;

@@ -86,11 +86,16 @@ double price_per_gpu(const plan::ReplicaConfig& c, const plan::PriceTable& price
 void evaluate_one(const Options& opt, std::shared_ptr<const PluginRegistry> registry, const plan::Traffic& traffic,
                   const plan::PriceTable* prices, plan::ConfigEval& e) {
   try {
-    auto s = open_session(std::move(registry), opt, Request{1, 1, 1, 1});
+    auto s = open_session(registry, opt, Request{1, 1, 1, 1});
     e.config.gpus = s->layout.world();
     e.config.kv_dtype = std::string(name_of(s->precision.kv_cache));
     const LinkSpec link = network_share(*s, e.config.gpus);
-    plan::evaluate_replica(*s, scheduler_for(opt, s->engine), traffic, link, e);
+    const auto spec = open_speculation(opt, registry, *s, Request{1, 1, 1, 1});
+    plan::Drafting drafting;
+    if (spec)
+      drafting = {spec->drafter.get(), spec->config.k, spec->config.expected_tokens(), spec->weight_bytes,
+                  spec->kv_bytes_per_token};
+    plan::evaluate_replica(*s, scheduler_for(opt, s->engine), traffic, link, e, drafting);
   } catch (const InputError& err) {
     e.failure = err.what();
     e.points.clear();

@@ -22,6 +22,9 @@ TrafficSpec traffic_spec(const Options& o) {
                                      : LengthKind::trace;
   t.input = o.input_tokens;
   t.output = o.output_tokens;
+  t.prefix_share = o.prefix_share.value_or(0);
+  t.prefix_tokens = o.prefix_tokens.value_or(0);
+  t.prefix_groups = o.prefix_groups.value_or(1);
   if (t.lengths == LengthKind::fixed) check_request(Request{t.input, t.output, 1, 1}, ModelInfo{});
   return t;
 }
@@ -41,6 +44,7 @@ SchedulerProfile scheduler_for(const Options& o, const EngineProfile& e) {
   if (!o.step_order.empty())
     s.order = o.step_order == "prefill_first" ? StepOrder::prefill_first : StepOrder::decode_first;
   if (o.block_size) s.block_size = *o.block_size;
+  if (!o.prefix_caching.empty()) s.prefix_caching = o.prefix_caching == "on";
   return s;
 }
 
@@ -54,7 +58,46 @@ std::string scheduler_text(const SchedulerProfile& s) {
   return buf;
 }
 
+std::string speculation_text(const SpecConfig& c) {
+  std::string accept;
+  for (double a : c.accept) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%g", accept.empty() ? "" : ",", a);
+    accept += buf;
+  }
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s drafts %u tokens, acceptance %s per position: %.3f tokens per step expected",
+                c.drafter.c_str(), c.k, accept.c_str(), c.expected_tokens());
+  return buf;
+}
+
+std::string prefix_caching_text(const Options& o, const SchedulerProfile& s) {
+  return std::string(s.prefix_caching ? "on" : "off") +
+         (o.prefix_caching.empty() ? " (the engine's default)" : " (--prefix-caching)");
+}
+
 namespace {
+
+// The decode replicas' drafter: its steps in every decode, its weights and
+// its KV cache per token taken from theirs.
+void open_drafter(const Options& o, std::shared_ptr<const PluginRegistry> registry, SimulationRun& run) {
+  run.speculation = open_speculation(o, std::move(registry), *run.session, Request{1, 1, 1, 1});
+  if (!run.speculation) return;
+  const Speculation& sp = *run.speculation;
+  run.config.spec_k = sp.config.k;
+  run.config.spec_accept = sp.config.accept;
+  run.config.seed = o.seed;
+  KvCapacity& kv = run.kv;
+  kv.bytes = std::max(0.0, kv.bytes - sp.weight_bytes);
+  kv.bytes_per_token += sp.kv_bytes_per_token;
+  kv.tokens = kv.bytes / kv.bytes_per_token;
+  run.config.kv_tokens = kv.tokens;
+}
+
+void attach_drafter(const SimulationRun& run, StepCost& cost) {
+  if (run.speculation)
+    cost.speculate(run.speculation->config.k, std::make_unique<StepCost>(run.speculation->drafter->view()));
+}
 
 Options prefill_options(const Options& o) {
   Options p = o;
@@ -95,6 +138,7 @@ void run_disaggregated(const Options& o, std::shared_ptr<const PluginRegistry> r
   c.link_bandwidth = std::min(a.bandwidth * a.efficiency, b.bandwidth * b.efficiency);
   c.link_latency = std::max(a.latency, b.latency);
   StepCost prefill_cost(p.view()), decode_cost(d.view());
+  attach_drafter(run, decode_cost);
   run.result = simulate_disaggregated(prefill_cost, decode_cost, run.workload, c);
   run.prefill_config = c.prefill;
 }
@@ -115,10 +159,12 @@ SimulationRun run_simulation(const Options& o, std::shared_ptr<const PluginRegis
   // another layout (open_session sizes for the request it is given).
   run.session = open_session(registry, o, Request{1, 1, 1, 1});
   run.config = pool_config(o, *run.session, run.largest, run.kv);
+  open_drafter(o, registry, run);
   if (o.prefill_workers) {
     run_disaggregated(o, registry, run);
   } else {
     StepCost cost(run.session->view());
+    attach_drafter(run, cost);
     run.result = simulate(cost, run.workload, run.config);
   }
   run.summary = summarize(run.result, o.slo_ttft_ms.value_or(0) * 1e-3, o.slo_tpot_ms.value_or(0) * 1e-3);

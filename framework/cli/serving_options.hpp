@@ -11,6 +11,7 @@
 #include "genz/serving/workload.hpp"
 #include "options.hpp"
 #include "session.hpp"
+#include "speculation.hpp"
 
 namespace genz::cli {
 
@@ -22,6 +23,10 @@ Request largest_request(const Workload& w);
 SchedulerProfile scheduler_for(const Options& o, const EngineProfile& e);
 /// "continuous batching, max 256 sequences and 2048 tokens per step, ..."
 std::string scheduler_text(const SchedulerProfile& s);
+/// "EAGLE head drafts 4 tokens, acceptance 0.8 per position: 3.36 tokens per step expected"
+std::string speculation_text(const SpecConfig& c);
+/// "on (the engine's default)", "off (--prefix-caching)"
+std::string prefix_caching_text(const Options& o, const SchedulerProfile& s);
 
 /// One `genz simulate` run, without its output.
 struct SimulationRun {
@@ -32,6 +37,7 @@ struct SimulationRun {
   std::unique_ptr<Session> prefill_session;  // disaggregated: the prefill workers
   SimulationConfig prefill_config;
   KvCapacity kv;
+  std::unique_ptr<Speculation> speculation;  // the decode replicas' drafter, if any
   SimulationResult result;
   ServingSummary summary;
 };

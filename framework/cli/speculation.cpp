@@ -4,27 +4,26 @@
 #include <cstdio>
 
 #include "genz/host/error.hpp"
+#include "genz/serving/kv_capacity.hpp"
 #include "text_output.hpp"
 
 namespace genz::cli {
 namespace {
 
-SpecConfig config_of(const Options& o, const ModelInfo& target) {
+SpecConfig drafting_of(const Options& o) {
   SpecConfig c;
   c.k = o.mtp ? *o.mtp : o.spec_k.value_or(4);
   c.accept = o.spec_accept;
-  if (o.mtp) {
-    c.kind = SpecKind::mtp;
-    c.drafter = "MTP module";
-    if (target.architecture.find("Deepseek") == std::string::npos || target.experts == 0)
-      throw InputError("--mtp: " + target.name + " (" + target.architecture +
-                       ") has no multi-token prediction modules; they are DeepSeek-V3/R1's");
-  } else if (o.spec_eagle) {
-    c.kind = SpecKind::eagle;
-    c.drafter = "EAGLE head";
-  } else {
-    c.drafter = o.spec_draft;
-  }
+  c.kind = o.mtp ? SpecKind::mtp : o.spec_eagle ? SpecKind::eagle : SpecKind::draft;
+  c.drafter = o.mtp ? "MTP module" : o.spec_eagle ? "EAGLE head" : o.spec_draft;
+  return c;
+}
+
+SpecConfig config_of(const Options& o, const ModelInfo& target) {
+  SpecConfig c = drafting_of(o);
+  if (c.kind == SpecKind::mtp && (target.architecture.find("Deepseek") == std::string::npos || target.experts == 0))
+    throw InputError("--mtp: " + target.name + " (" + target.architecture +
+                     ") has no multi-token prediction modules; they are DeepSeek-V3/R1's");
   return c;
 }
 
@@ -54,6 +53,11 @@ std::string gib(double bytes) {
 
 }  // namespace
 
+SpecConfig spec_config(const Options& o) {
+  if (o.spec_draft.empty() && !o.spec_eagle && !o.mtp) return SpecConfig{};
+  return drafting_of(o);
+}
+
 std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<const PluginRegistry> registry,
                                               Session& target, const Request& r) {
   if (o.spec_draft.empty() && !o.spec_eagle && !o.mtp) return nullptr;
@@ -69,13 +73,18 @@ std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<
   // A head shares the target's embedding and output head; a draft model has its own.
   const MemoryEstimate& m = s->drafter->memory;
   const double shared = s->config.kind == SpecKind::draft ? 0 : m.embedding_weights;
-  s->extra_bytes = m.weights() - shared + m.kv_after_decode;
+  s->weight_bytes = m.weights() - shared;
+  s->extra_bytes = s->weight_bytes + m.kv_after_decode;
+  s->kv_bytes_per_token = kv_capacity(*s->drafter, 1).bytes_per_token;
   if (target.memory.peak() + s->extra_bytes > target.memory.usable)
     throw InputError("the drafter (" + s->config.drafter + ") needs " + gib(s->extra_bytes) + " per GPU beside " +
                      t.name + "'s " + gib(target.memory.peak()) + ", more than the " + gib(target.memory.usable) +
                      " the engine may use");
   s->context = r.input + std::floor((r.output - 1) / 2);
   s->step = spec_step(*target.predictor, *s->drafter->predictor, s->config, r.batch * r.beam, s->context);
+  const double cached = std::min(r.cached, r.input - 1);
+  const auto prompt = s->drafter->predictor->step_model(Phase::prefill, r.batch, r.input - cached);
+  s->step.draft_prefill = cached > 0 ? prompt->at(cached) : prompt->at_built();
   char note[256];
   std::snprintf(note, sizeof note,
                 "speculative decoding: %s drafts %u tokens per step, %.2f accepted on average (with the verified "

@@ -16,8 +16,13 @@ struct Speculation {
   std::unique_ptr<Session> drafter;
   SpecStep step;  // at the answer's mean context
   double context = 0;
-  double extra_bytes = 0;  // per GPU: the drafter's weights (not shared with the target) and KV cache
+  double extra_bytes = 0;         // per GPU: the drafter's weights (not shared with the target) and KV cache
+  double weight_bytes = 0;        // per GPU: the drafter's weights not shared with the target
+  double kv_bytes_per_token = 0;  // per GPU: the drafter's KV cache
 };
+
+/// The drafting the flags ask for (k 0: none), before any model is opened.
+SpecConfig spec_config(const Options& o);
 
 /// Nothing when no drafter is asked for. Throws InputError for a drafter
 /// that cannot draft for `target` (another vocabulary, MTP on a model

@@ -256,7 +256,19 @@ check "spec: two drafters" fail --model llama3_8b --hw h100 --spec-eagle --spec-
 check "spec: no acceptance rate" fail --model llama3_8b --hw h100 --spec-eagle
 check "prefix: a cached prefix longer than the prompt" fail --model llama3_8b --hw h100 --input-tokens 1024 --prefix-cached 2000
 check "prefix: a trace row caching more than its prompt" fail --trace "$(trace cached.csv 'input_tokens,output_tokens,cached_tokens\n100,20,50\n100,20,101\n')" --model llama3_8b --hw h100 $T
-check "prefix: a cached prefix in a simulated trace (not simulated yet)" fail $SIM --rate 1 --trace "$(trace cachedsim.csv 'input_tokens,output_tokens,cached_tokens\n100,20,50\n')"
+check "prefix: a cached prefix in a simulated trace without prefix_id" fail $SIM --rate 1 --trace "$(trace cachedsim.csv 'input_tokens,output_tokens,cached_tokens\n100,20,50\n')"
+check "prefix: a simulated trace row caching more than its prompt" fail $SIM --rate 1 --trace "$(trace cachedsim2.csv 'input_tokens,output_tokens,prefix_id,cached_tokens\n100,20,a,50\n100,20,a,120\n')"
+check "prefix: a hit rate above 1" fail $SIM --rate 1 --prefix-hit-rate 1.5 --prefix-tokens 500
+check "prefix: a hit rate without the prefix's length" fail $SIM --rate 1 --prefix-hit-rate 0.5
+check "prefix: a negative prefix length" fail $SIM --rate 1 --prefix-hit-rate 0.5 --prefix-tokens -3
+check "prefix: zero shared prefixes" fail $SIM --rate 1 --prefix-hit-rate 0.5 --prefix-tokens 500 --prefix-groups 0
+check "prefix: --prefix-caching neither on nor off" fail $SIM --rate 1 --prefix-caching yes
+check "prefix: a serving prefix flag in genz predict" fail --model llama3_8b --hw h100 --prefix-hit-rate 0.5 --prefix-tokens 500
+check "prefix: --prefix-cached in genz simulate" fail $SIM --rate 1 --prefix-cached 100
+check "spec: an acceptance rate above 1 in genz simulate" fail $SIM --rate 1 --spec-eagle --spec-accept 1.01
+check "spec: a draft model with another vocabulary in genz simulate" fail $SIM --rate 1 --spec-draft llama2_7b --spec-accept 0.8
+check "spec: speculative decoding on static batches (HF) in genz simulate" fail simulate --model llama3_8b --hw h100 --engine hf --rate 1 --spec-eagle --spec-accept 0.8
+check "spec: a drafter in genz predict with a trace" fail --trace "$T1" --model llama3_8b --hw h100 --spec-eagle --spec-accept 0.8
 
 # --- silently accepted -----------------------------------------------------------------
 check "trace: the same column twice (TTFT, ttft)" fail --trace "$(trace dupcol.csv 'input_tokens,output_tokens,TTFT,ttft\n10,20,30,31\n')" $HW $T

@@ -6,6 +6,7 @@
 
 #include "genz/engine/composition.hpp"
 #include "genz/engine/memory_model.hpp"
+#include "genz/engine/speculative.hpp"
 #include "genz/host/error.hpp"
 #include "genz/io/csv_reader.hpp"
 #include "genz_embedded.hpp"
@@ -110,6 +111,59 @@ ValidationRow file_size_row(const std::shared_ptr<const PluginRegistry>& reg, co
   return row;
 }
 
+// A speculative row's target, or its drafter (a head of the target's shape
+// for EAGLE and MTP), on the row's GPUs.
+std::unique_ptr<Composition> spec_stack(const std::shared_ptr<const PluginRegistry>& reg, const Published& p,
+                                        bool drafter) {
+  Recipe r;
+  r.model = p["model"];
+  r.hardware = p["hw"];
+  r.comm = "nv_like";
+  r.engine = p["engine"];
+  r.parallel.tp = static_cast<unsigned>(std::stoul(p["tp"]));
+  r.parallel.ep = static_cast<unsigned>(std::stoul(p["ep"]));
+  const DType w = parse_dtype(p["dtype"]).value_or(DType::bf16);
+  const DType a = w == DType::fp8 ? DType::fp8 : w;
+  r.precision = {w, a, w == DType::fp8 ? DType::bf16 : w};
+  if (drafter && (p["drafter"] == "eagle" || p["drafter"] == "mtp"))
+    r.model_config = R"({"layers": 1})";
+  else if (drafter)
+    r.model = p["drafter"];
+  return compose(reg, r);
+}
+
+// The published speed-up of speculative decoding against TPOT without and
+// with the drafter, at the row's acceptance; inside a published range is 0 %.
+ValidationRow speculative_row(const std::shared_ptr<const PluginRegistry>& reg, const Published& p) {
+  const auto target = spec_stack(reg, p, false), drafter = spec_stack(reg, p, true);
+  SpecConfig s;
+  s.k = static_cast<unsigned>(std::stoul(p["k"]));
+  s.accept = {std::stod(p["accept"])};
+  const Request q{std::stod(p["input"]), std::stod(p["output"]), std::stod(p["batch"]), 1};
+  const Prediction plain = target->predictor->predict(q);
+  Prediction spec = plain;
+  const double context = q.input + std::floor((q.output - 1) / 2);
+  apply_speculation(spec, q, spec_step(*target->predictor, *drafter->predictor, s, q.batch, context));
+  const double predicted = plain.tpot / spec.tpot;
+  const double lo = std::stod(p["speedup_low"]), hi = std::stod(p["speedup_high"]);
+  const double nearest = predicted < lo ? lo : predicted > hi ? hi : predicted;
+  ValidationRow row;
+  row.dataset = "published: speculative decoding, " + p["gpu"];
+  row.metric = p["note"] + " TPOT speed-up";
+  row.n = 1;
+  row.mape = row.median = row.p90 = row.max = std::fabs(relative_error_pct(predicted, nearest));
+  row.has_target = true;  // the conditions differ from the publication's (README): a loose target
+  row.target_stat = Stat::max;
+  row.threshold = 15;
+  char note[160];
+  std::snprintf(
+      note, sizeof note, "predicted %.2fx (%s, k %s, batch %s on %s), published %s", predicted, p["drafter"].c_str(),
+      p["k"].c_str(), p["batch"].c_str(), p["hw"].c_str(),
+      lo == hi ? (p["speedup_low"] + "x").c_str() : (p["speedup_low"] + "-" + p["speedup_high"] + "x").c_str());
+  row.note = note;
+  return row;
+}
+
 }  // namespace
 
 void published_rows(const std::shared_ptr<const PluginRegistry>& registry, std::vector<ValidationRow>& out) {
@@ -117,6 +171,10 @@ void published_rows(const std::shared_ptr<const PluginRegistry>& registry, std::
     for (const Published& p : read_published(genz_embedded::published_files[i])) {
       if (!p["file_GB"].empty()) {
         out.push_back(file_size_row(registry, p));
+        continue;
+      }
+      if (!p["speedup_low"].empty()) {
+        out.push_back(speculative_row(registry, p));
         continue;
       }
       if (p["role"] != "not run") {

@@ -254,9 +254,8 @@ void print_validation(std::ostream& os, const std::vector<ValidationRow>& rows) 
     }
     char target[32] = "-";
     if (r.has_target) std::snprintf(target, sizeof target, "%s <= %g%%", stat_name(r.target_stat), r.threshold);
-    const std::string result = !r.has_target ? (r.note.empty() ? "info" : "info: " + r.note)
-                               : r.passed()  ? "pass"
-                                             : "FAIL";
+    const std::string verdict = !r.has_target ? "info" : r.passed() ? "pass" : "FAIL";
+    const std::string result = r.note.empty() ? verdict : verdict + ": " + r.note;
     std::snprintf(line, sizeof line, "%-44s %-40s %5zu %7.2f%% %7.2f%% %7.2f%% %7.2f%%  %-14s %s\n", r.dataset.c_str(),
                   r.metric.c_str(), r.n, r.mape, r.median, r.p90, r.max, target, result.c_str());
     os << line;

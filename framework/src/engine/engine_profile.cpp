@@ -58,7 +58,7 @@ void read_traits(const JsonView& t, EngineTraits& traits) {
 
 void read_scheduler(const JsonView& t, SchedulerProfile& s) {
   t.only_keys({"static_batching", "max_seqs", "max_tokens", "chunked_prefill", "order", "block_size", "reserve_output",
-               "kv_free_fraction"});
+               "kv_free_fraction", "prefix_caching"});
   s.static_batching = t.boolean_or("static_batching", s.static_batching);
   s.max_seqs = static_cast<unsigned>(t.number_or("max_seqs", s.max_seqs, 1, 65536));
   s.max_tokens = t.number_or("max_tokens", s.max_tokens, 1, 1e7);
@@ -73,6 +73,7 @@ void read_scheduler(const JsonView& t, SchedulerProfile& s) {
   s.block_size = static_cast<unsigned>(t.number_or("block_size", s.block_size, 1, 65536));
   s.reserve_output = t.boolean_or("reserve_output", s.reserve_output);
   s.kv_free_fraction = t.number_or("kv_free_fraction", 0, 0, 1);
+  s.prefix_caching = t.boolean_or("prefix_caching", s.prefix_caching);
 }
 
 EngineProfile parse(const nlohmann::json& doc, const std::string& source) {

@@ -27,7 +27,10 @@ SpecStep spec_step(Predictor& target, Predictor& drafter, const SpecConfig& s, d
 }
 
 void apply_speculation(Prediction& p, const Request& r, const SpecStep& step) {
+  p.ttft += step.draft_prefill.latency;
+  for (int g = 0; g < kOpGroupCount; ++g) p.prefill[g] += step.draft_prefill.split[g];
   const double steps = r.output - 1;
+  p.e2e = p.ttft + steps * p.tpot;
   if (steps < 1) return;
   p.tpot = step.seconds() / step.tokens;
   for (int g = 0; g < kOpGroupCount; ++g)

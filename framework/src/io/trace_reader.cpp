@@ -74,7 +74,8 @@ TraceReader::TraceReader(CsvReader csv) : csv_(std::move(csv)) {
   batch_ = find_column(header_, {"batch", "batch_size"}, csv_.source());
   beam_ = find_column(header_, {"beam", "beam_size"}, csv_.source());
   arrival_ = find_column(header_, {"arrival_time", "timestamp"}, csv_.source());
-  cached_ = find_column(header_, {"cached_tokens", "prefix_cached"}, csv_.source());
+  cached_ = find_column(header_, {"cached_tokens", "prefix_cached", "prefix_tokens"}, csv_.source());
+  prefix_ = find_column(header_, {"prefix_id"}, csv_.source());
 }
 
 void TraceReader::fail(int column, const std::string& what) const {
@@ -155,6 +156,7 @@ bool TraceReader::next(TraceRow& row) {
     measure(tpot_, row.measured.has_tpot, row.measured.tpot);
   measure(e2e_, row.measured.has_e2e, row.measured.e2e);
   if (arrival_ >= 0) row.arrival = arrival(fields_[arrival_]);
+  if (prefix_ >= 0) row.prefix_id = std::string(fields_[prefix_]);
   ++rows_;
   return true;
 }

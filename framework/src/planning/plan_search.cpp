@@ -144,7 +144,7 @@ struct Judge {
     // service being the steps its tokens fill).
     double wait = 0;
     if (poisson()) {
-      const double service = e.at(b, &BatchPoint::mixed_step) * r.traffic.input / std::max(1.0, e.chunk);
+      const double service = e.at(b, &BatchPoint::mixed_step) * e.prompt_tokens / std::max(1.0, e.chunk);
       wait = mmc_wait(rate / n / capacity, limit, O * c.tpot) +
              queue_wait(e.at(b, &BatchPoint::share), service, r.traffic.input_cv2, r.targets.percentile / 100);
     }

@@ -50,39 +50,53 @@ std::vector<double> batch_ladder(double limit) {
   return out;
 }
 
+// The KV tokens left beside the drafter's weights, with its cache per token.
+double kv_tokens_with(KvCapacity kv, const Drafting& spec) {
+  if (!spec.drafter) return kv.tokens;
+  const double bytes = std::max(0.0, kv.bytes - spec.weight_bytes);
+  return bytes / (kv.bytes_per_token + spec.kv_bytes_per_token);
+}
+
 void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Traffic& t, const LinkSpec& link,
-                      ConfigEval& out) {
+                      ConfigEval& out, const Drafting& spec) {
   StepCost cost(c.view());
-  const double I = std::max(1.0, std::round(t.input)), O = std::max(1.0, t.output);
-  const double Ip = std::max(1.0, std::round(t.input_at_percentile));
+  const double E = spec.drafter ? spec.tokens_per_step : 1;
+  if (spec.drafter) cost.speculate(spec.k, std::make_unique<StepCost>(spec.drafter->view()));
+  // Prefix-cache hits: the prompt tokens computed, and the cache they hold.
+  const double hit = s.prefix_caching ? t.prefix : 0, resident = s.prefix_caching ? t.prefix_resident : 0;
+  const double I = std::max(1.0, std::round(t.input - hit)), O = std::max(1.0, t.output);
+  const double Ip = std::max(1.0, std::round(t.input_at_percentile - hit));
+  const double context_tokens = std::max(1.0, t.input - hit) + O + spec.k;  // a sequence's own cache, at most
   const KvCapacity kv = kv_capacity(c, step_tokens(s, Ip));
-  out.kv_tokens = kv.tokens;
+  out.kv_tokens = std::max(0.0, kv_tokens_with(kv, spec) - resident);
+  out.prompt_tokens = I;
   out.kv_bytes_per_token = kv.bytes_per_token * c.layout.world();
   out.server_latency = c.engine.server_latency;
   out.link_bandwidth = link.bandwidth * link.efficiency;
   out.link_latency = link.latency;
   out.prefill_alone = cost.predict(Request{Ip, 1, 1, 1}).ttft;
   const bool mixed = s.order == StepOrder::decode_first;
-  const double context = I + O / 2;  // a running sequence's cache, on average
+  const double context = t.input + O / 2;  // a running sequence's cache, on average
   out.points.clear();
   for (double b : batch_ladder(s.max_seqs)) {
     BatchPoint p;
     p.batch = b;
     // The prompt tokens one step can take beside b decodes (mixed), or alone.
-    const double budget = mixed ? s.max_tokens - b : s.max_tokens;
+    const double budget = mixed ? s.max_tokens - b * (1.0 + spec.k) : s.max_tokens;
     const double chunk = s.chunked_prefill ? std::min(I, budget) : I;
-    p.decode_step = decode_only(cost, b, context);
-    const double share = b * I / (O * chunk);
+    const double decode = decode_only(cost, b, context);
+    p.decode_step = decode / E;
+    const double share = b * I * E / (O * chunk);
     if (mixed) {
       const double t_mixed = with_prompt(cost, chunk, b, context);
-      p.step = share * t_mixed + (1 - share) * p.decode_step;
+      p.step = (share * t_mixed + (1 - share) * decode) / E;
     } else {
-      p.step = p.decode_step + share * prompts_alone(cost, 1, chunk);
+      p.step = (decode + share * prompts_alone(cost, 1, chunk)) / E;
     }
     const double first = s.chunked_prefill ? std::min(Ip, std::max(1.0, budget)) : Ip;
     p.mixed_step = mixed ? with_prompt(cost, first, b, context) : prompts_alone(cost, 1, first);
     p.share = share;
-    p.feasible = share <= 1 && budget >= 1 && b * (I + O) <= kv.tokens && (s.chunked_prefill || I <= budget);
+    p.feasible = share <= 1 && budget >= 1 && b * context_tokens <= out.kv_tokens && (s.chunked_prefill || I <= budget);
     out.points.push_back(p);
   }
   const double first_chunk = s.chunked_prefill ? std::max(1.0, s.max_tokens - (mixed ? 1 : 0)) : Ip;
@@ -90,7 +104,7 @@ void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Tra
   out.prompt_steps = static_cast<unsigned>(std::ceil(Ip / out.chunk));
   // A prefill worker fills its step budget with whole prompts.
   out.prefill_batch = std::max(1.0, std::floor(s.max_tokens / I));
-  out.prefill_batch = std::min(out.prefill_batch, std::max(1.0, std::floor(kv.tokens / I)));
+  out.prefill_batch = std::min(out.prefill_batch, std::max(1.0, std::floor(out.kv_tokens / I)));
   out.prefill_batch_time = prompts_alone(cost, out.prefill_batch, I);
 }
 

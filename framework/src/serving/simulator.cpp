@@ -5,7 +5,9 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <list>
 #include <queue>
+#include <unordered_map>
 
 #include "genz/host/error.hpp"
 
@@ -27,6 +29,10 @@ struct Seq {
   double generated = 0, output = 0;
   double last_token = 0, max_itl = 0;
   bool started = false;  // its first token is out
+  bool holds = false;    // it uses its group's cached prefix (a reference counted there)
+  std::uint32_t group = 0;
+  double prefix = 0;  // tokens of its shared prefix still to hand to the cache once computed
+  double shared = 0;  // blocks of its context that the group's cache entry holds
   bool prefilling() const noexcept { return cached < prompt; }
   bool done() const noexcept { return generated >= output; }
 };
@@ -36,6 +42,13 @@ struct Planned {
   double tokens = 0;
 };
 
+// A shared prefix whose blocks the replica keeps (prefix caching).
+struct CachedPrefix {
+  double tokens = 0, blocks = 0;
+  unsigned users = 0;                      // running sequences that use it
+  std::list<std::uint32_t>::iterator lru;  // its place among the unused, when users == 0
+};
+
 struct Replica {
   std::deque<std::uint32_t> waiting;  // request indices, oldest first; preempted ones go to the front
   std::vector<Seq> running;
@@ -43,9 +56,12 @@ struct Replica {
   bool busy = false;
   bool wake = false;  // idle, with work arrived at `until`: starts once every arrival of that instant is in
   double until = 0;
-  std::vector<Planned> chunks;       // the step in flight
-  std::vector<std::size_t> decodes;  // its decode sequences
-  double outstanding = 0;            // requests routed here and not finished
+  std::vector<Planned> chunks;                               // the step in flight
+  std::vector<std::size_t> decodes;                          // its decode sequences
+  double outstanding = 0;                                    // requests routed here and not finished
+  std::unordered_map<std::uint32_t, CachedPrefix> prefixes;  // by group
+  std::list<std::uint32_t> unused;                           // groups nobody uses, least recently used first
+  double evictable = 0;                                      // their blocks
 };
 
 // Time buckets that double their width when the run outlives them, so a
@@ -104,6 +120,13 @@ class Simulation {
     if (blocks_ < 1)
       throw InputError("the KV cache is smaller than one block of " + std::to_string(s_.block_size) + " tokens");
     replicas_.resize(std::max(1u, c.replicas));
+    caching_ = s_.prefix_caching;
+    for (unsigned j = 1; j <= c.spec_k; ++j) {
+      const double a = c.spec_accept.empty() ? 0 : c.spec_accept[std::min<std::size_t>(j, c.spec_accept.size()) - 1];
+      survive_.push_back((survive_.empty() ? 1.0 : survive_.back()) * a);
+    }
+    if (c.spec_k > 0 && s_.static_batching)
+      throw InputError("speculative decoding needs continuous batching; this engine runs static batches");
     for (Replica& r : replicas_) r.free_blocks = blocks_;
     out_.kv_blocks = blocks_;
     out_.server_latency = c.server_latency;
@@ -251,8 +274,77 @@ class Simulation {
 
   double blocks_for(double tokens) const { return std::ceil(tokens / s_.block_size); }
 
+  // --- prefix caching -------------------------------------------------------
+
+  void use_prefix(Replica& rep, CachedPrefix& p) {
+    if (p.users++ > 0) return;
+    rep.unused.erase(p.lru);
+    rep.evictable -= p.blocks;
+  }
+
+  void release_prefix(Replica& rep, Seq& q) {
+    if (!q.holds) return;
+    q.holds = false;
+    CachedPrefix& p = rep.prefixes.at(q.group);
+    if (--p.users > 0) return;
+    p.lru = rep.unused.insert(rep.unused.end(), q.group);
+    rep.evictable += p.blocks;
+  }
+
+  // Makes `need` blocks free, evicting unused prefixes oldest first; false
+  // (evicting nothing) when even all of them would not do.
+  bool make_room(Replica& rep, double need) {
+    if (need <= rep.free_blocks) return true;
+    if (need > rep.free_blocks + rep.evictable) return false;
+    while (need > rep.free_blocks) {
+      const std::uint32_t g = rep.unused.front();
+      rep.unused.pop_front();
+      const auto it = rep.prefixes.find(g);
+      rep.free_blocks += it->second.blocks;
+      rep.evictable -= it->second.blocks;
+      rep.prefixes.erase(it);
+      out_.prefix_evictions += 1;
+    }
+    return true;
+  }
+
+  // The tokens of request i's `prompt` this replica has cached (whole blocks,
+  // never the whole prompt: its last token is computed for the first output).
+  double cached_prefix(const Replica& rep, std::uint32_t i, double prompt) const {
+    const ServingRequest& r = w_.requests[i];
+    if (!caching_ || r.prefix_group == 0) return 0;
+    const auto it = rep.prefixes.find(r.prefix_group);
+    if (it == rep.prefixes.end()) return 0;
+    const double usable = std::floor(std::min(r.prefix_tokens, prompt - 1) / s_.block_size) * s_.block_size;
+    return std::max(0.0, std::min(it->second.tokens, usable));
+  }
+
+  // A sequence whose prefix is now computed hands its full blocks to the
+  // group's cache entry (extending it), and uses the entry from then on.
+  void share_prefix(Replica& rep, Seq& q) {
+    const double full = std::floor(q.prefix / s_.block_size) * s_.block_size;
+    q.prefix = 0;
+    if (full <= 0) return;
+    auto [it, added] = rep.prefixes.try_emplace(q.group);
+    CachedPrefix& p = it->second;
+    if (added) {
+      p.lru = rep.unused.end();
+      p.users = 1;
+      q.holds = true;
+    } else if (!q.holds) {
+      return;  // computed beside another copy: its blocks stay its own
+    }
+    if (full <= p.tokens) return;
+    const double moved = std::min(q.blocks, (full - p.tokens) / s_.block_size);
+    q.blocks -= moved;
+    q.shared += moved;
+    p.blocks += moved;
+    p.tokens = full;
+  }
+
   void preempt(Replica& rep, std::size_t index) {
     Seq& q = rep.running[index];
+    release_prefix(rep, q);
     prefilled_[q.req] = 0;  // its cache is gone: this replica recomputes the prompt
     generated_[q.req] = q.generated;
     last_token_[q.req] = q.last_token;
@@ -269,8 +361,8 @@ class Simulation {
   // preempt running[i] itself.
   bool grow(Replica& rep, std::size_t i, double tokens) {
     if (s_.reserve_output || tokens <= rep.running[i].blocks * s_.block_size) return true;
-    const double need = blocks_for(tokens) - rep.running[i].blocks;
-    while (need > rep.free_blocks) {
+    const double need = blocks_for(tokens) - rep.running[i].blocks - rep.running[i].shared;
+    while (!make_room(rep, need)) {
       const std::size_t victim = rep.running.size() - 1;
       preempt(rep, victim);
       if (victim == i) return false;
@@ -289,7 +381,7 @@ class Simulation {
       const std::uint32_t i = rep.waiting.front();
       RequestResult& r = out_.requests[i];
       const double need = blocks_for(s_.reserve_output ? r.input + r.output : r.input + 1);
-      if (need > rep.free_blocks) break;
+      if (!make_room(rep, need)) break;
       rep.waiting.pop_front();
       rep.free_blocks -= need;
       rep.running.push_back(Seq{i, r.input, r.input, need, 0, r.output, last_token_[i], 0, true});
@@ -303,20 +395,35 @@ class Simulation {
       if (prefilled_[i]) break;  // admitted with the next step's decodes
       const RequestResult& r = out_.requests[i];
       const double prompt = r.input + generated_[i];
-      double chunk = std::min(prompt, budget);
+      const double hit = cached_prefix(rep, i, prompt);
+      double chunk = std::min(prompt - hit, budget);
       // Unchunked prompts wait for a step with room, unless the step is
       // empty (a recomputed prompt may exceed the budget on its own).
-      if (!s_.chunked_prefill && chunk < prompt) {
+      if (!s_.chunked_prefill && chunk < prompt - hit) {
         if (!rep.running.empty() || !rep.chunks.empty()) break;
-        chunk = prompt;
+        chunk = prompt - hit;
       }
-      const double need = s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(chunk);
-      if (need > rep.free_blocks) break;
+      const double shared = hit / s_.block_size;
+      const double need = (s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(hit + chunk)) - shared;
+      CachedPrefix* p = hit > 0 ? &rep.prefixes.at(w_.requests[i].prefix_group) : nullptr;
+      if (p) use_prefix(rep, *p);  // not evicted to make room for its own user
+      if (!make_room(rep, need)) {
+        if (p) release_unadmitted(rep, w_.requests[i].prefix_group, *p);
+        break;
+      }
       rep.waiting.pop_front();
       rep.free_blocks -= need;
       const RequestResult& rec = out_.requests[i];
-      rep.running.push_back(
-          Seq{i, prompt, 0, need, generated_[i], rec.output, last_token_[i], rec.max_itl, rec.first_token >= 0});
+      Seq q{i, prompt, hit, need, generated_[i], rec.output, last_token_[i], rec.max_itl, rec.first_token >= 0};
+      count_prefix(i, prompt, hit);
+      out_.requests[i].cached = hit;
+      if (caching_ && w_.requests[i].prefix_group != 0) {
+        q.group = w_.requests[i].prefix_group;
+        q.holds = p != nullptr;
+        q.shared = shared;
+        q.prefix = std::min(w_.requests[i].prefix_tokens, prompt);
+      }
+      rep.running.push_back(q);
       rep.chunks.push_back({rep.running.size() - 1, chunk});
       budget -= chunk;
       RequestResult& out = out_.requests[i];
@@ -325,6 +432,20 @@ class Simulation {
         shape.new_requests += 1;
       }
     }
+  }
+
+  void release_unadmitted(Replica& rep, std::uint32_t group, CachedPrefix& p) {
+    if (--p.users > 0) return;
+    p.lru = rep.unused.insert(rep.unused.end(), group);
+    rep.evictable += p.blocks;
+  }
+
+  void count_prefix(std::uint32_t i, double prompt, double hit) {
+    if (w_.requests[i].prefix_group == 0) return;
+    out_.prefix_admissions += 1;
+    out_.prefix_prompt_tokens += prompt;
+    out_.prefix_hit_tokens += hit;
+    out_.prefix_hits += hit > 0 ? 1 : 0;
   }
 
   // A running sequence still in its prompt gets the next chunk that fits.
@@ -349,32 +470,50 @@ class Simulation {
       for (const Seq& q : rep.running) prefill_only = prefill_only || q.prefilling();
       prefill_only = prefill_only || (!rep.waiting.empty() && rep.running.size() < s_.max_seqs && can_admit(rep));
     }
+    // Running sequences in order: the next chunk of a prompt, or a decode.
+    plan_running(rep, budget, shape, prefill_only, true);
+    if (s_.order == StepOrder::decode_first || prefill_only) admit(rep, now, budget, shape);
+    // A prefill-first step whose prompts could not start after all: decodes.
+    if (prefill_only && rep.chunks.empty()) plan_running(rep, budget, shape, false, false);
+  }
+
+  void plan_running(Replica& rep, double& budget, StepShape& shape, bool prefill_only, bool prompts) {
+    const double query = 1.0 + c_.spec_k;  // tokens a decode feeds the step
     double context = 0;
     for (std::size_t i = 0; i < rep.running.size(); ++i) {
       if (rep.running[i].prefilling()) {
-        continue_prefill(rep, i, budget);
+        if (prompts) continue_prefill(rep, i, budget);
         continue;
       }
-      if (prefill_only || budget < 1) continue;
-      if (!grow(rep, i, rep.running[i].cached + 1)) {
+      if (prefill_only || budget < query) continue;
+      // Engines draft no further than the answer's end.
+      const RequestResult& r = out_.requests[rep.running[i].req];
+      if (!grow(rep, i, std::min(rep.running[i].cached + query, r.input + r.output))) {
         --i;
         continue;
       }
       rep.decodes.push_back(i);
       context += rep.running[i].cached;
-      budget -= 1;
+      budget -= query;
     }
     shape.decode_context = context;
-    if (s_.order == StepOrder::decode_first || prefill_only) admit(rep, now, budget, shape);
   }
 
   bool can_admit(const Replica& rep) const {
     const std::uint32_t i = rep.waiting.front();
     const RequestResult& r = out_.requests[i];
     const double prompt = r.input + generated_[i];
-    const double chunk = std::min(prompt, s_.max_tokens);
-    const double need = s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(chunk);
-    return need <= rep.free_blocks;
+    const double hit = cached_prefix(rep, i, prompt);
+    const double chunk = std::min(prompt - hit, s_.max_tokens);
+    const double need =
+        (s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(hit + chunk)) - hit / s_.block_size;
+    // Its own prefix, if unused, is pinned rather than evicted for it.
+    double evictable = rep.evictable;
+    if (hit > 0) {
+      const CachedPrefix& p = rep.prefixes.at(w_.requests[i].prefix_group);
+      if (p.users == 0) evictable -= p.blocks;
+    }
+    return need <= rep.free_blocks + evictable;
   }
 
   // Static batching (HF generate): a batch is admitted whole, its prompts
@@ -423,7 +562,7 @@ class Simulation {
     out_.steps += 1;
     out_.busy_time += seconds;
     const double running = static_cast<double>(rep.running.size());
-    const double kv = 1.0 - rep.free_blocks / blocks_;
+    const double kv = 1.0 - (rep.free_blocks + rep.evictable) / blocks_;
     out_.running_area += running * seconds;
     out_.decode_area += static_cast<double>(rep.decodes.size()) * seconds;
     out_.kv_area += kv * seconds;
@@ -466,9 +605,13 @@ class Simulation {
       Seq& q = rep.running[ch.seq];
       q.cached += ch.tokens;
       out_.prefill_tokens += ch.tokens;
+      if (q.prefix > 0 && q.cached >= q.prefix) share_prefix(rep, q);
       if (!q.prefilling()) produce(q, t);
     }
-    decode_tokens(rep, t);
+    if (c_.spec_k > 0)
+      decode_speculative(rep, t);
+    else
+      decode_tokens(rep, t);
     flush_gaps();
     if (finishing_ > 0) retire(rep, t);
   }
@@ -501,6 +644,40 @@ class Simulation {
     finishing_ += finishing;
   }
 
+  // Tokens one sequence gains in a speculative step: the verified one and
+  // the drafted ones accepted in a row.
+  double draw_tokens() {
+    const double u = rng_.uniform();
+    double n = 1;
+    for (double p : survive_) {
+      if (u >= p) break;
+      n += 1;
+    }
+    return n;
+  }
+
+  void decode_speculative(Replica& rep, double t) {
+    for (std::size_t d : rep.decodes) {
+      Seq& q = rep.running[d];
+      const double drawn = draw_tokens();
+      const double n = std::min(drawn, q.output - q.generated);
+      out_.spec_steps += 1;
+      out_.spec_tokens += drawn;
+      q.cached += n;
+      q.generated += n;
+      out_.output_tokens += n;
+      finishing_ += q.done() ? 1 : 0;
+      const double gap = t - q.last_token;
+      q.max_itl = std::max(q.max_itl, gap);
+      q.last_token = t;
+      if (gap != pending_gap_) {
+        flush_gaps();
+        pending_gap_ = gap;
+      }
+      pending_count_ += 1;
+    }
+  }
+
   void flush_gaps() {
     if (pending_count_ > 0) out_.gaps.add(pending_gap_, pending_count_);
     pending_count_ = 0;
@@ -517,6 +694,7 @@ class Simulation {
         ++kept;
         continue;
       }
+      release_prefix(rep, rep.running[k]);
       RequestResult& r = out_.requests[q.req];
       r.max_itl = q.max_itl;
       r.finish = t;
@@ -540,6 +718,9 @@ class Simulation {
   std::vector<Chunk> chunk_shapes_;  // scratch for the step being planned
   std::vector<double> generated_, last_token_;
   std::vector<char> prefilled_;  // its cache arrived with it and is still whole
+  bool caching_ = false;         // prefix caching
+  std::vector<double> survive_;  // speculative: P(the first j drafted tokens are all accepted)
+  SplitMix rng_{c_.seed ^ 0x9e6c63d0676a9a99ULL};
   std::priority_queue<double, std::vector<double>, std::greater<>> sends_;  // closed loop: when clients send
   std::size_t sent_ = 0, arrived_ = 0, rr_ = 0;
   double blocks_ = 0, limit_ = 0, now_ = 0, in_system_ = 0;
@@ -557,6 +738,7 @@ void GapHistogram::add(double seconds, double count) {
   if (counts_.size() <= i) counts_.resize(i + 1, 0.0);
   counts_[i] += count;
   total_ += count;
+  sum_ += seconds * count;
 }
 
 double GapHistogram::quantile(double q) const {

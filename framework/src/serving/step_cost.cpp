@@ -64,18 +64,25 @@ StepCost::Shape& StepCost::prefill(double tokens) {
   return *prefill_.emplace(key, std::move(s)).first->second;
 }
 
-StepCost::DecodeLine& StepCost::decode(unsigned seqs) {
-  if (decode_.size() < seqs) decode_.resize(seqs);
-  auto& slot = decode_[seqs - 1];
+void StepCost::speculate(unsigned k, std::unique_ptr<StepCost> drafter) {
+  spec_k_ = drafter ? k : 0;
+  drafter_ = std::move(drafter);
+  verify_.clear();
+}
+
+StepCost::DecodeLine& StepCost::decode(unsigned seqs, bool verify) {
+  auto& lines = verify ? verify_ : decode_;
+  if (lines.size() < seqs) lines.resize(seqs);
+  auto& slot = lines[seqs - 1];
   if (!slot) {
     slot = std::make_unique<DecodeLine>();
-    slot->model = build(Phase::decode, seqs, 1);
+    slot->model = build(Phase::decode, seqs, verify ? spec_k_ + 1 : 1);
   }
   return *slot;
 }
 
-double StepCost::decode_point(unsigned seqs, double context, bool dynamic_only) {
-  DecodeLine& line = decode(seqs);
+double StepCost::decode_point(unsigned seqs, double context, bool dynamic_only, bool verify) {
+  DecodeLine& line = decode(seqs, verify);
   if (seqs == 1) {
     const StepPoint p = line.model->at(context);
     return dynamic_only ? p.dynamic : p.latency;
@@ -117,10 +124,25 @@ double StepCost::attention_on_grid(const Chunk& c) {
   return lerp(c.tokens, lo, hi, a, prefill(hi).model->at(c.cached).dynamic);
 }
 
+// The drafter's share of a speculative step: its k decode steps for the
+// step's decodes, and the step's prompt chunks (it keeps its own cache).
+double StepCost::draft_time(const StepShape& s, const std::vector<Chunk>& chunks, double mean_context) {
+  double t = 0;
+  if (!chunks.empty()) {
+    StepShape prompts;
+    prompts.prefill_tokens = s.prefill_tokens;
+    t += drafter_->time(prompts, chunks);
+  }
+  if (s.decode_seqs > 0) t += spec_k_ * drafter_->decode_point(s.decode_seqs, mean_context, false);
+  return t;
+}
+
 double StepCost::time(const StepShape& s, const std::vector<Chunk>& chunks) {
   double t = s.new_requests * host_.per_request;
   const double mean_context = s.decode_seqs > 0 ? s.decode_context / s.decode_seqs : 0;
-  if (chunks.empty()) return s.decode_seqs == 0 ? t : t + decode_point(s.decode_seqs, mean_context, false);
+  const bool verify = spec_k_ > 0;
+  if (verify) t += draft_time(s, chunks, mean_context);
+  if (chunks.empty()) return s.decode_seqs == 0 ? t : t + decode_point(s.decode_seqs, mean_context, false, verify);
   if (chunks.size() == 1 && s.decode_seqs == 0) {
     // One sequence's prefill alone: exactly the prefill `genz` predicts.
     const Shape& one = prefill(s.prefill_tokens);
@@ -128,9 +150,10 @@ double StepCost::time(const StepShape& s, const std::vector<Chunk>& chunks) {
   }
   // The prefill shape was built for one sequence: the others' CPU cost.
   const double others = static_cast<double>(chunks.size()) + s.decode_seqs - 1.0;
-  t += fixed_on_grid(s.prefill_tokens + s.decode_seqs) + others * c_.engine->step_overhead_per_seq;
+  const double query = 1.0 + spec_k_;  // tokens per decode sequence
+  t += fixed_on_grid(s.prefill_tokens + s.decode_seqs * query) + others * c_.engine->step_overhead_per_seq;
   for (const Chunk& c : chunks) t += attention_on_grid(c);
-  if (s.decode_seqs > 0) t += decode_point(s.decode_seqs, mean_context, true);
+  if (s.decode_seqs > 0) t += decode_point(s.decode_seqs, mean_context, true, verify);
   return t;
 }
 

@@ -115,6 +115,9 @@ ServingSummary summarize(const SimulationResult& r, double slo_ttft, double slo_
       gaps += q.output - 1;
     }
   s.itl.mean = gaps > 0 ? gap_sum / gaps : 0;
+  // Speculative tokens stream in bursts, one gap per verify step: the mean
+  // gap is then the gaps' own, not TPOT's.
+  if (r.spec_steps > 0) s.itl.mean = r.gaps.mean();
   if (s.duration > 0) {
     double in = 0, out = 0;
     for (const RequestResult& q : r.requests)
@@ -137,6 +140,11 @@ ServingSummary summarize(const SimulationResult& r, double slo_ttft, double slo_
   s.queue_growth = r.queue_growth;
   s.hit_time_limit = r.hit_time_limit;
   s.overloaded = r.hit_time_limit || (s.offered_rate > 0 && r.queue_growth > kOverloadGrowth * s.offered_rate);
+  if (r.spec_steps > 0) s.spec_tokens_per_step = r.spec_tokens / r.spec_steps;
+  s.prefix_admissions = r.prefix_admissions;
+  if (r.prefix_admissions > 0) s.prefix_request_hit_rate = r.prefix_hits / r.prefix_admissions;
+  if (r.prefix_prompt_tokens > 0) s.prefix_token_hit_rate = r.prefix_hit_tokens / r.prefix_prompt_tokens;
+  s.prefix_evictions = r.prefix_evictions;
   return s;
 }
 
@@ -205,6 +213,12 @@ std::vector<SummaryMetric> summary_metrics(const ServingSummary& s) {
   m.push_back({"queue growth", s.queue_growth, "req/s"});
   m.push_back({"overloaded", s.overloaded ? 1.0 : 0.0, ""});
   m.push_back({"steps", count(s.steps), ""});
+  if (s.spec_tokens_per_step > 0) m.push_back({"tokens per speculative step", s.spec_tokens_per_step, ""});
+  if (s.prefix_admissions > 0) {
+    m.push_back({"prefix-cache request hit rate", s.prefix_request_hit_rate * 100, "%"});
+    m.push_back({"prefix-cache token hit rate", s.prefix_token_hit_rate * 100, "%"});
+    m.push_back({"prefix-cache evictions", s.prefix_evictions, ""});
+  }
   m.push_back({"simulated duration", s.duration, "s"});
   return m;
 }

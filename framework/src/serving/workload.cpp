@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "genz/host/error.hpp"
 #include "genz/io/trace_reader.hpp"
@@ -26,23 +27,36 @@ struct TraceRows {
   bool has_arrivals = false;
 };
 
+// A row's shared prefix: the group its prefix_id names (numbered in order
+// of appearance) and its length.
+void read_prefix(const std::string& path, const TraceRow& row, std::unordered_map<std::string, std::uint32_t>& ids,
+                 ServingRequest& r) {
+  if (row.request.cached <= 0) return;
+  if (row.prefix_id.empty())
+    throw InputError(path + ": line " + std::to_string(row.line) + ": " +
+                     std::to_string(static_cast<long long>(row.request.cached)) +
+                     " cached prompt tokens but no prefix_id: simulate needs to know which requests share the "
+                     "prefix (a prefix_id column: a conversation, a system prompt)");
+  const auto [it, added] = ids.emplace(row.prefix_id, static_cast<std::uint32_t>(ids.size() + 1));
+  r.prefix_group = it->second;
+  r.prefix_tokens = row.request.cached;
+}
+
 TraceRows read_trace(const std::string& path) {
   TraceReader reader(CsvReader::open_file(path, "--trace"));
   TraceRows out;
   out.has_arrivals = reader.has_arrivals();
   TraceRow row;
   double origin = 0;
+  std::unordered_map<std::string, std::uint32_t> prefix_ids;
   while (reader.next(row)) {
     if (row.request.batch != 1 || row.request.beam != 1)
       throw InputError(path + ": line " + std::to_string(row.line) +
                        ": simulate serves single requests (batch 1, beam 1); the engine forms the batches");
-    if (row.request.cached > 0)
-      throw InputError(path + ": line " + std::to_string(row.line) +
-                       ": a cached prefix; simulate does not model prefix caching yet (its cache competes with "
-                       "running requests for KV blocks): predict the trace with genz --trace, or drop the column");
     ServingRequest r;
     r.input = row.request.input;
     r.output = row.request.output;
+    read_prefix(path, row, prefix_ids, r);
     if (row.arrival) {
       if (out.rows.empty()) origin = *row.arrival;
       r.arrival = *row.arrival - origin;
@@ -68,6 +82,32 @@ void check_spec(const TrafficSpec& s) {
                      std::to_string(s.requests));
   if (s.lengths == LengthKind::trace && s.trace.empty())
     throw InputError("--lengths trace needs --trace FILE (the lengths are read from it)");
+  if (!(s.prefix_share >= 0 && s.prefix_share <= 1))
+    throw InputError("--prefix-hit-rate: expected the share of requests with a shared prefix in [0, 1], found " +
+                     number(s.prefix_share));
+  if (!(s.prefix_tokens >= 0 && s.prefix_tokens <= 1e7 && s.prefix_tokens == std::floor(s.prefix_tokens)))
+    throw InputError("--prefix-tokens: expected a whole number of tokens in [0, 1e7], found " +
+                     number(s.prefix_tokens));
+  if ((s.prefix_share > 0) != (s.prefix_tokens > 0))
+    throw InputError(
+        "--prefix-hit-rate and --prefix-tokens go together: the share of requests that start with a "
+        "shared prefix, and its length");
+  if (s.prefix_groups < 1) throw InputError("--prefix-groups: expected at least 1 shared prefix, found 0");
+}
+
+std::string prefix_text(const TrafficSpec& spec) {
+  if (spec.prefix_share <= 0) return "";
+  return ", " + number(spec.prefix_share * 100) + " % start with one of " + std::to_string(spec.prefix_groups) +
+         " shared " + number(spec.prefix_tokens) + "-token prefixes";
+}
+
+// Synthetic shared prefixes: one of the groups, in front of a share of the requests.
+void add_prefix(const TrafficSpec& spec, SplitMix& rng, ServingRequest& r) {
+  if (spec.prefix_share <= 0) return;
+  const double u = rng.uniform(), g = rng.uniform();
+  if (u >= spec.prefix_share) return;
+  r.prefix_group = 1 + std::min(spec.prefix_groups - 1, static_cast<unsigned>(g * spec.prefix_groups));
+  r.prefix_tokens = std::min(spec.prefix_tokens, r.input);
 }
 
 }  // namespace
@@ -106,10 +146,13 @@ Workload make_workload(const TrafficSpec& spec) {
                                         : spec.trace +
                                               ": line 1: no arrival_time or timestamp column; give --rate R or "
                                               "--concurrency N for the arrivals");
+  SplitMix prefixes(spec.seed ^ 0x27d4eb2fULL);
   if (!synthetic) {
     w.requests = std::move(trace.rows);
     if (spec.requests > 0 && spec.requests < w.requests.size()) w.requests.resize(spec.requests);
-    w.description = "arrivals and lengths of " + spec.trace;
+    for (ServingRequest& r : w.requests)
+      if (r.prefix_group == 0) add_prefix(spec, prefixes, r);
+    w.description = "arrivals and lengths of " + spec.trace + prefix_text(spec);
     return w;
   }
   std::uint64_t n = spec.requests;
@@ -132,17 +175,21 @@ Workload make_workload(const TrafficSpec& spec) {
       const ServingRequest& row = trace.rows[i % trace.rows.size()];
       r.input = row.input;
       r.output = row.output;
+      r.prefix_group = row.prefix_group;
+      r.prefix_tokens = row.prefix_tokens;
     } else {
       r.input = spec.input;
       r.output = spec.output;
     }
+    if (r.prefix_group == 0) add_prefix(spec, prefixes, r);
     w.requests.push_back(r);
   }
   w.concurrency = spec.concurrency;
   const char* kinds[] = {"fixed lengths", "chat lengths", "lengths of the trace"};
   w.description = (spec.rate > 0 ? "Poisson " + number(spec.rate) + " req/s"
                                  : std::to_string(spec.concurrency) + " closed-loop clients") +
-                  ", " + kinds[static_cast<int>(spec.lengths)] + ", seed " + std::to_string(spec.seed);
+                  ", " + kinds[static_cast<int>(spec.lengths)] + ", seed " + std::to_string(spec.seed) +
+                  prefix_text(spec);
   return w;
 }
 

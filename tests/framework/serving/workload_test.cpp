@@ -89,5 +89,49 @@ TEST(Workload, BadRatesAreRefused) {
   EXPECT_NE(error_of(t).find("exclusive"), std::string::npos);
 }
 
+TEST(Workload, TracePrefixIdsGroupTheRequestsThatShareACachedPrefix) {
+  test::TempDir dir;
+  TrafficSpec t;
+  t.trace = dir.file("p.csv",
+                     "timestamp,input_tokens,output_tokens,prefix_id,cached_tokens\n"
+                     "0,900,20,system-a,800\n1,1200,20,chat-7,1000\n2,950,20,system-a,800\n3,50,5,,0\n")
+                .string();
+  const Workload w = make_workload(t);
+  ASSERT_EQ(w.requests.size(), 4u);
+  EXPECT_EQ(w.requests[0].prefix_group, w.requests[2].prefix_group);
+  EXPECT_NE(w.requests[0].prefix_group, w.requests[1].prefix_group);
+  EXPECT_EQ(w.requests[1].prefix_tokens, 1000.0);
+  EXPECT_EQ(w.requests[3].prefix_group, 0u);
+  t.trace = dir.file("q.csv", "timestamp,input_tokens,output_tokens,cached_tokens\n0,900,20,800\n").string();
+  EXPECT_NE(error_of(t).find("line 2: 800 cached prompt tokens but no prefix_id"), std::string::npos) << error_of(t);
+}
+
+TEST(Workload, SyntheticPrefixesGoToTheirShareOfRequests) {
+  TrafficSpec t;
+  t.rate = 5;
+  t.requests = 20000;
+  t.input = 3000;
+  t.prefix_share = 0.3;
+  t.prefix_tokens = 2000;
+  t.prefix_groups = 4;
+  const Workload w = make_workload(t);
+  double with = 0;
+  std::vector<double> per_group(5, 0);
+  for (const ServingRequest& r : w.requests) {
+    if (r.prefix_group == 0) continue;
+    with += 1;
+    per_group.at(r.prefix_group) += 1;
+    EXPECT_EQ(r.prefix_tokens, 2000.0);
+  }
+  EXPECT_NEAR(with / 20000, 0.3, 0.01);
+  for (unsigned g = 1; g <= 4; ++g) EXPECT_NEAR(per_group[g] / with, 0.25, 0.02);
+  // The same arrivals and lengths as without prefixes.
+  TrafficSpec plain = t;
+  plain.prefix_share = plain.prefix_tokens = 0;
+  EXPECT_EQ(make_workload(plain).requests.back().arrival, w.requests.back().arrival);
+  t.prefix_share = 1.5;
+  EXPECT_NE(error_of(t).find("--prefix-hit-rate"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace genz

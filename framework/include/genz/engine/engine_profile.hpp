@@ -41,6 +41,9 @@ struct SchedulerProfile {
   unsigned block_size = 16;     // tokens per KV-cache block
   bool reserve_output = false;  // admission reserves blocks for the whole output: never preempts
   double kv_free_fraction = 0;  // > 0: KV cache = this share of the memory left after weights and activations
+  // Full KV blocks of a prompt stay cached after its request leaves and a
+  // later prompt that starts with the same tokens reuses them.
+  bool prefix_caching = false;
 };
 
 struct EngineProfile {

@@ -35,17 +35,19 @@ struct SpecConfig {
 /// One speculative step at `context` cached tokens, for `rows` sequences.
 struct SpecStep {
   unsigned k = 0;
-  StepPoint draft;    // one drafter step
-  StepPoint verify;   // the target over k + 1 tokens
-  StepPoint plain;    // the target's own decode step, for comparison
-  double tokens = 1;  // expected tokens per step
+  StepPoint draft;          // one drafter step
+  StepPoint verify;         // the target over k + 1 tokens
+  StepPoint plain;          // the target's own decode step, for comparison
+  double tokens = 1;        // expected tokens per step
+  StepPoint draft_prefill;  // the drafter runs the prompt too (it keeps its own cache)
   double seconds() const { return k * draft.latency + verify.latency; }
 };
 
 SpecStep spec_step(Predictor& target, Predictor& drafter, const SpecConfig& s, double rows, double context);
 
-/// A plain prediction of `r` made speculative: TPOT, E2E, decode throughput
-/// and the decode split from the step at the answer's mean context.
+/// A plain prediction of `r` made speculative: the drafter's prefill added
+/// to TTFT; TPOT, E2E, decode throughput and the decode split from the
+/// step at the answer's mean context.
 void apply_speculation(Prediction& p, const Request& r, const SpecStep& step);
 
 }  // namespace genz

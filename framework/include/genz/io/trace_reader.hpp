@@ -3,8 +3,10 @@
 // TPOT and E2E in milliseconds, an id (conversation_id, request_id or id),
 // batch and beam, an arrival time in seconds (arrival_time or timestamp, for
 // `genz simulate`: finite, >= 0 and never going backwards), prompt tokens
-// already cached (cached_tokens or prefix_cached: prefix caching, 0 to the
-// prompt); other columns are ignored. Blank lines are skipped.
+// already cached (cached_tokens, prefix_cached or prefix_tokens: prefix
+// caching, 0 to the prompt) and which requests share that prefix (prefix_id:
+// any text, for `genz simulate`); other columns are ignored. Blank lines are
+// skipped.
 #pragma once
 
 #include <optional>
@@ -22,6 +24,7 @@ struct TraceRow {
   Request request;
   Measurement measured;
   std::optional<double> arrival;  // seconds, when the trace has the column
+  std::string prefix_id;          // rows with the same one share their first request.cached tokens
 };
 
 class TraceReader {
@@ -32,6 +35,7 @@ class TraceReader {
   bool next(TraceRow& row);
   bool has_measurements() const noexcept { return ttft_ >= 0 || tpot_ >= 0 || e2e_ >= 0; }
   bool has_arrivals() const noexcept { return arrival_ >= 0; }
+  bool has_prefix_ids() const noexcept { return prefix_ >= 0; }
   std::size_t rows() const noexcept { return rows_; }
   const std::string& source() const noexcept { return csv_.source(); }
 
@@ -46,7 +50,7 @@ class TraceReader {
   std::vector<std::string> header_;
   std::vector<std::string_view> fields_;
   int input_ = -1, output_ = -1, ttft_ = -1, tpot_ = -1, e2e_ = -1, id_ = -1, batch_ = -1, beam_ = -1, arrival_ = -1,
-      cached_ = -1;
+      cached_ = -1, prefix_ = -1;
   double last_arrival_ = 0;
   std::size_t rows_ = 0;
 };

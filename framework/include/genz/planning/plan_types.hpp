@@ -26,6 +26,9 @@ struct Traffic {
   double input_cv2 = 0;            // squared coefficient of variation of the prompt lengths (0: all alike)
   double rate = 0;                 // requests/s (Poisson); 0: not given
   unsigned concurrency = 0;        // closed-loop clients; 0: not given
+  // Shared prefixes: tokens per request on average that a prefix cache can
+  // serve, and the tokens of all distinct prefixes (what the cache holds).
+  double prefix = 0, prefix_resident = 0;
   bool capacity() const noexcept { return rate <= 0 && concurrency == 0; }
 };
 
@@ -67,6 +70,7 @@ struct ConfigEval {
   double prefill_alone = 0;       // s: a prompt of the percentile length on an idle replica
   double chunk = 0;               // tokens of prompt a step takes with the batch (chunked prefill)
   unsigned prompt_steps = 1;      // steps a percentile prompt needs
+  double prompt_tokens = 0;       // tokens of a mean prompt computed (prefix-cache hits skipped)
   double prefill_batch = 0;       // prompts per step of a prefill worker
   double prefill_batch_time = 0;  // s of that step
   double server_latency = 0;      // s of front end per request

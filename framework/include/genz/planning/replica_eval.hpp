@@ -13,6 +13,14 @@
 // and f > 1 means the step budget cannot admit prompts as fast as they
 // finish: that batch is not sustainable. A batch whose sequences (I + O
 // tokens each) overflow the KV cache is not either.
+//
+// Speculative decoding: a step gains E tokens per sequence (the expected
+// accepted drafts plus the verified one) for k drafter steps and a verify
+// step of k + 1 tokens; so prompts enter E times as often, and the time per
+// output token is the step's over E. The drafter's weights and KV cache come
+// out of the cache. Prefix caching (engines that do it): the mean prompt
+// computes only what the cache does not hold, and the cache keeps every
+// distinct shared prefix resident.
 #pragma once
 
 #include <vector>
@@ -25,10 +33,19 @@ namespace genz::plan {
 /// 1, 2, 3, 4, 6, 8, 12, 16, ... (powers of two and their midpoints) up to `limit`.
 std::vector<double> batch_ladder(double limit);
 
+/// Speculative decoding as a replica runs it (no drafter: none).
+struct Drafting {
+  const Composition* drafter = nullptr;  // on the same GPUs and layout
+  unsigned k = 0;
+  double tokens_per_step = 1;     // expected, the verified token included
+  double weight_bytes = 0;        // per GPU, not shared with the target
+  double kv_bytes_per_token = 0;  // per GPU
+};
+
 /// Fills out.points and the per-request figures of `out` for composition
 /// `c` with scheduler `s` (the engine's, or as overridden), under `traffic`.
 /// `link` joins this replica's node to another (KV transfer when disaggregated).
 void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Traffic& traffic, const LinkSpec& link,
-                      ConfigEval& out);
+                      ConfigEval& out, const Drafting& spec = {});
 
 }  // namespace genz::plan

@@ -19,6 +19,10 @@
 // steps of several sequences interpolate between contexts 16 tokens apart.
 // Step times are piecewise affine in both, so this moves them by less than
 // 0.1 % (step_cost_test); a step of one sequence is always computed exactly.
+//
+// Speculative decoding (speculate): a step's decode sequences each run k
+// drafter steps and one verify step of k + 1 query tokens in the target;
+// its prompts also run through the drafter, which needs their cache.
 #pragma once
 
 #include <memory>
@@ -54,6 +58,11 @@ class StepCost {
   /// s.prefill_tokens) and s.decode_seqs decodes.
   double time(const StepShape& s, const std::vector<Chunk>& chunks);
 
+  /// Every decode becomes k steps of `drafter` (a draft model, an EAGLE
+  /// head, MTP modules) and a verify step of k + 1 tokens per sequence.
+  void speculate(unsigned k, std::unique_ptr<StepCost> drafter);
+  unsigned spec_k() const noexcept { return spec_k_; }
+
   /// The single-request prediction, for checks.
   Prediction predict(const Request& r);
   /// The prefill part of a step of `tokens` without attention: built for
@@ -65,8 +74,9 @@ class StepCost {
   struct Shape;
   struct DecodeLine;
   Shape& prefill(double tokens);
-  DecodeLine& decode(unsigned seqs);
-  double decode_point(unsigned seqs, double context, bool dynamic_only);
+  DecodeLine& decode(unsigned seqs, bool verify);
+  double decode_point(unsigned seqs, double context, bool dynamic_only, bool verify = false);
+  double draft_time(const StepShape& s, const std::vector<Chunk>& chunks, double mean_context);
   double attention_on_grid(const Chunk& c);
   std::unique_ptr<StepModel> build(Phase phase, double batch, double tokens);
 
@@ -75,6 +85,9 @@ class StepCost {
   Predictor predictor_;
   std::unordered_map<unsigned, std::unique_ptr<Shape>> prefill_;
   std::vector<std::unique_ptr<DecodeLine>> decode_;  // by batch - 1
+  std::vector<std::unique_ptr<DecodeLine>> verify_;  // k + 1 tokens per sequence, by batch - 1
+  unsigned spec_k_ = 0;
+  std::unique_ptr<StepCost> drafter_;
 };
 
 }  // namespace genz

@@ -35,6 +35,13 @@ struct ServingSummary {
   double tokens_expected = 0, tokens_generated = 0;  // of the finished requests / counted per step
   bool overloaded = false, hit_time_limit = false;
   double queue_growth = 0;  // requests/s
+  // Speculative decoding: tokens a sequence gained per verify step, as drawn
+  // (0: no speculation).
+  double spec_tokens_per_step = 0;
+  // Prefix caching, over admissions of requests with a shared prefix: the
+  // share that found part of it cached, the share of their prompt tokens the
+  // cache served, and prefixes evicted.
+  double prefix_admissions = 0, prefix_request_hit_rate = 0, prefix_token_hit_rate = 0, prefix_evictions = 0;
 };
 
 /// `slo_ttft`, `slo_tpot` in seconds (0: no target).

@@ -7,6 +7,12 @@
 // request when the previous one is answered (closed loop, as the common
 // serving benchmarks do). Lengths come from the trace, are fixed, or follow
 // the named distribution "chat" (log-normal, as `genz make-trace`).
+//
+// Shared prefixes (for prefix caching): a trace's prefix_id and
+// cached_tokens columns say which requests start with the same tokens and
+// how many; synthetic traffic puts one of `prefix_groups` prefixes of
+// `prefix_tokens` tokens in front of a `prefix_share` of the requests
+// (a system prompt, few-shot examples, an agent's tool list).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +46,10 @@ struct ServingRequest {
   // token was out at `first_token` (s); `output` counts the tokens left.
   bool prefilled = false;
   double first_token = 0;
+  // Its first prefix_tokens prompt tokens are those of every request with
+  // the same prefix_group (0: none shared).
+  std::uint32_t prefix_group = 0;
+  double prefix_tokens = 0;
 };
 
 struct Workload {
@@ -59,6 +69,9 @@ struct TrafficSpec {
   std::uint64_t seed = 1;
   LengthKind lengths = LengthKind::fixed;
   double input = 1024, output = 200;  // fixed lengths
+  double prefix_share = 0;            // of synthetic requests that start with a shared prefix
+  double prefix_tokens = 0;           // its length (at most the prompt)
+  unsigned prefix_groups = 1;         // distinct shared prefixes, chosen uniformly
 };
 
 /// Throws InputError naming the flag, file and line at fault.
