@@ -19,6 +19,19 @@ SpecConfig drafting_of(const Options& o) {
   return c;
 }
 
+// Whether the engine runs this kind of drafter (its profile's "speculative").
+void check_engine(const SpecConfig& c, const EngineProfile& e) {
+  const SpeculativeSupport& s = e.speculative;
+  const bool runs = c.kind == SpecKind::draft ? s.draft : c.kind == SpecKind::eagle ? s.eagle : s.mtp;
+  if (runs) return;
+  std::string has;
+  for (const auto& [ok, what] : {std::pair{s.draft, "--spec-draft"}, {s.eagle, "--spec-eagle"}, {s.mtp, "--mtp"}})
+    if (ok) has += std::string(has.empty() ? "" : ", ") + what;
+  throw InputError("engine " + e.name + " does not run " +
+                   (c.kind == SpecKind::draft ? std::string("a draft model") : c.kind == SpecKind::eagle ? "EAGLE heads" : "MTP modules") +
+                   " (its speculative decoding: " + (has.empty() ? "none" : has) + ")");
+}
+
 SpecConfig config_of(const Options& o, const ModelInfo& target) {
   SpecConfig c = drafting_of(o);
   if (c.kind == SpecKind::mtp && (target.architecture.find("Deepseek") == std::string::npos || target.experts == 0))
@@ -64,6 +77,7 @@ std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<
   auto s = std::make_unique<Speculation>();
   const ModelInfo& t = target.model->info();
   s->config = config_of(o, t);
+  check_engine(s->config, target.engine);
   s->drafter = open_session(std::move(registry), drafter_options(o, s->config), r);
   const ModelInfo& d = s->drafter->model->info();
   if (d.vocab != t.vocab)

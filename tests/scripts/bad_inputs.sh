@@ -268,6 +268,7 @@ check "prefix: --prefix-cached in genz simulate" fail $SIM --rate 1 --prefix-cac
 check "spec: an acceptance rate above 1 in genz simulate" fail $SIM --rate 1 --spec-eagle --spec-accept 1.01
 check "spec: a draft model with another vocabulary in genz simulate" fail $SIM --rate 1 --spec-draft llama2_7b --spec-accept 0.8
 check "spec: speculative decoding on static batches (HF) in genz simulate" fail simulate --model llama3_8b --hw h100 --engine hf --rate 1 --spec-eagle --spec-accept 0.8
+check "spec: an EAGLE head on an engine that runs none (llama.cpp)" fail --model llama3_8b --hw h100 --engine llamacpp --spec-eagle --spec-accept 0.8
 check "spec: a drafter in genz predict with a trace" fail --trace "$T1" --model llama3_8b --hw h100 --spec-eagle --spec-accept 0.8
 
 # --- silently accepted -----------------------------------------------------------------

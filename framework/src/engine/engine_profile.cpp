@@ -102,7 +102,8 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
                "step_overhead_per_seq_us",
                "server_latency_ms",
                "collectives",
-               "attention"});
+               "attention",
+               "speculative"});
   EngineProfile e;
   e.name = v.string("name");
   e.description = v.string_or("description", "");
@@ -128,6 +129,11 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.keeps_prompt_logits = v.boolean_or("keeps_prompt_logits", false);
   e.beam_copies_prompt = v.boolean_or("beam_copies_prompt", true);
   e.memory_fraction = v.number_or("memory_fraction", 1.0, 0.05, 1.0);
+  if (v.has("speculative")) {
+    const JsonView t = v.object("speculative");
+    t.only_keys({"draft", "eagle", "mtp"});
+    e.speculative = {t.boolean_or("draft", false), t.boolean_or("eagle", false), t.boolean_or("mtp", false)};
+  }
   if (v.has("memory_fraction_by_tp")) {
     const JsonView t = v.object("memory_fraction_by_tp");
     for (auto it = t.raw().begin(); it != t.raw().end(); ++it) {

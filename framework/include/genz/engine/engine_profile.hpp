@@ -46,6 +46,14 @@ struct SchedulerProfile {
   bool prefix_caching = false;
 };
 
+// The speculative decoding methods an engine runs (a profile without the
+// key allows every one: a user's engine is not second-guessed).
+struct SpeculativeSupport {
+  bool draft = true;  // a separate draft model
+  bool eagle = true;  // EAGLE-style heads
+  bool mtp = true;    // DeepSeek's multi-token prediction modules
+};
+
 struct EngineProfile {
   std::string name;
   std::string description;
@@ -83,6 +91,7 @@ struct EngineProfile {
   // the GPU, streamed over PCIe (llama.cpp); 0: the CPU computes them.
   double offload_gpu_batch = 0;
   SchedulerProfile scheduler;
+  SpeculativeSupport speculative;
   // What the engine runs for collectives (empty: the comm plugin's model).
   CollectiveProfile collectives;
   // Its attention kernels (unset: the hardware plugin's roofline).
