@@ -28,7 +28,9 @@ void check_engine(const SpecConfig& c, const EngineProfile& e) {
   for (const auto& [ok, what] : {std::pair{s.draft, "--spec-draft"}, {s.eagle, "--spec-eagle"}, {s.mtp, "--mtp"}})
     if (ok) has += std::string(has.empty() ? "" : ", ") + what;
   throw InputError("engine " + e.name + " does not run " +
-                   (c.kind == SpecKind::draft ? std::string("a draft model") : c.kind == SpecKind::eagle ? "EAGLE heads" : "MTP modules") +
+                   (c.kind == SpecKind::draft   ? std::string("a draft model")
+                    : c.kind == SpecKind::eagle ? "EAGLE heads"
+                                                : "MTP modules") +
                    " (its speculative decoding: " + (has.empty() ? "none" : has) + ")");
 }
 
