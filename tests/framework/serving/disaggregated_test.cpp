@@ -7,7 +7,7 @@
 #include "genz/host/error.hpp"
 #include "genz/serving/kv_capacity.hpp"
 #include "genz/serving/summary.hpp"
-#include "test_support.hpp"
+#include "serving_test_support.hpp"
 
 namespace genz {
 namespace {
@@ -34,14 +34,6 @@ struct Pools {
   }
 };
 
-Workload poisson(double rate, std::uint64_t n) {
-  TrafficSpec t;
-  t.rate = rate;
-  t.requests = n;
-  t.lengths = LengthKind::chat;
-  return make_workload(t);
-}
-
 TEST(Disaggregated, OneRequestPrefillsHandsOverAndDecodes) {
   Pools pools;
   Workload w;
@@ -63,7 +55,7 @@ TEST(Disaggregated, OneRequestPrefillsHandsOverAndDecodes) {
 
 TEST(Disaggregated, LittlesLawAndTokensHold) {
   Pools pools(2, 1);
-  const SimulationResult r = pools.run(poisson(12, 1500));
+  const SimulationResult r = pools.run(test::chat(12, 1500));
   const ServingSummary s = summarize(r, 0, 0);
   EXPECT_EQ(s.finished, 1500u);
   EXPECT_LT(std::abs(s.little_error_pct), 2.0);
@@ -75,7 +67,7 @@ TEST(Disaggregated, DecodingAloneBeatsSharingStepsWithPrompts) {
   // The point of disaggregation: the decode worker's steps carry no prompt
   // chunks, where one aggregated replica's do.
   Pools pools(2, 1);
-  const Workload w = poisson(10, 1000);
+  const Workload w = test::chat(10, 1000);
   const ServingSummary split = summarize(pools.run(w), 0, 0);
   SimulationConfig together = pools.config.decode;
   together.replicas = 1;

@@ -6,26 +6,14 @@
 #include "genz/serving/kv_capacity.hpp"
 #include "genz/serving/simulator.hpp"
 #include "genz/serving/summary.hpp"
-#include "test_support.hpp"
+#include "serving_test_support.hpp"
 
 namespace genz {
 namespace {
 
-struct Deployment {
-  test::Stack s;
-  SimulationConfig config;
-  explicit Deployment(const std::string& engine = "vllm") : s(test::stack("llama3_8b", "h100", "nv_like", engine)) {
-    config.scheduler = s->engine.scheduler;
-    config.kv_tokens = kv_capacity(*s.parts, step_tokens(config.scheduler, 4096)).tokens;
-    config.server_latency = s->engine.server_latency;
-  }
-  SimulationResult run(const Workload& w) {
-    StepCost cost(s->view());
-    return simulate(cost, w, config);
-  }
-};
+using test::Deployment;
 
-Workload chat(double rate, std::uint64_t n, double share, double prefix, unsigned groups = 1) {
+Workload shared_chat(double rate, std::uint64_t n, double share, double prefix, unsigned groups = 1) {
   TrafficSpec t;
   t.rate = rate;
   t.requests = n;
@@ -54,10 +42,10 @@ TEST(PrefixCache, TheEnginesThatCachePrefixesByDefault) {
 
 TEST(PrefixCache, AHitRateOfZeroIsTheRunWithoutCaching) {
   Deployment d;
-  const SimulationResult plain = d.run(chat(8, 400, 0, 0));
-  const SimulationResult none = d.run(chat(8, 400, 0.0, 0.0));
+  const SimulationResult plain = d.run(shared_chat(8, 400, 0, 0));
+  const SimulationResult none = d.run(shared_chat(8, 400, 0.0, 0.0));
   d.config.scheduler.prefix_caching = false;
-  const SimulationResult off = d.run(chat(8, 400, 0.8, 1000));
+  const SimulationResult off = d.run(shared_chat(8, 400, 0.8, 1000));
   ASSERT_EQ(plain.requests.size(), off.requests.size());
   for (std::size_t i = 0; i < plain.requests.size(); ++i) {
     EXPECT_EQ(plain.requests[i].ttft(), none.requests[i].ttft());
@@ -100,7 +88,7 @@ TEST(PrefixCache, UnusedPrefixesAreEvictedLeastRecentlyUsedFirstAndNeverPreempt)
 
 TEST(PrefixCache, SharedPrefixesCutTheFirstTokenUnderLoadAndConserveEverything) {
   Deployment d;
-  const Workload w = chat(12, 1500, 0.8, 1500, 4);
+  const Workload w = shared_chat(12, 1500, 0.8, 1500, 4);
   const SimulationResult on = d.run(w);
   d.config.scheduler.prefix_caching = false;
   const SimulationResult off = d.run(w);
@@ -117,7 +105,7 @@ TEST(PrefixCache, UnderMemoryPressureTheCacheGivesWayAndEveryRequestFinishes) {
   for (const char* engine : {"vllm", "sglang", "trtllm"}) {
     Deployment d(engine);
     d.config.kv_tokens = 40000;
-    const SimulationResult r = d.run(chat(6, 600, 0.9, 1500, 300));
+    const SimulationResult r = d.run(shared_chat(6, 600, 0.9, 1500, 300));
     const ServingSummary s = summarize(r, 0, 0);
     EXPECT_EQ(s.finished, 600u) << engine;
     EXPECT_GT(r.prefix_evictions, 0.0) << engine;

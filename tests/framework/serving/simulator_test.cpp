@@ -6,45 +6,14 @@
 
 #include "genz/serving/kv_capacity.hpp"
 #include "genz/serving/summary.hpp"
-#include "test_support.hpp"
+#include "serving_test_support.hpp"
 
 namespace genz {
 namespace {
 
-// Llama-3-8B on one H100 under an engine profile, with the KV capacity the
-// engine would leave.
-struct Deployment {
-  test::Stack s;
-  SimulationConfig config;
-  explicit Deployment(const std::string& engine = "vllm") : s(test::stack("llama3_8b", "h100", "nv_like", engine)) {
-    config.scheduler = s->engine.scheduler;
-    config.kv_tokens = kv_capacity(*s.parts, step_tokens(config.scheduler, 4096)).tokens;
-    config.server_latency = s->engine.server_latency;
-  }
-  SimulationResult run(const Workload& w) {
-    StepCost cost(s->view());
-    return simulate(cost, w, config);
-  }
-};
-
-Workload poisson(double rate, std::uint64_t n, double input = 512, double output = 128, std::uint64_t seed = 1) {
-  TrafficSpec t;
-  t.rate = rate;
-  t.requests = n;
-  t.input = input;
-  t.output = output;
-  t.seed = seed;
-  return make_workload(t);
-}
-
-Workload chat(double rate, std::uint64_t n, std::uint64_t seed = 1) {
-  TrafficSpec t;
-  t.rate = rate;
-  t.requests = n;
-  t.lengths = LengthKind::chat;
-  t.seed = seed;
-  return make_workload(t);
-}
+using test::chat;
+using test::Deployment;
+using test::poisson;
 
 TEST(Simulator, OneRequestAloneGetsExactlyTheSingleRequestPrediction) {
   for (const char* engine : {"vllm", "trtllm", "sglang", "hf"}) {

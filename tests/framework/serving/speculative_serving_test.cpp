@@ -6,7 +6,7 @@
 #include "genz/serving/kv_capacity.hpp"
 #include "genz/serving/simulator.hpp"
 #include "genz/serving/summary.hpp"
-#include "test_support.hpp"
+#include "serving_test_support.hpp"
 
 namespace genz {
 namespace {
@@ -39,14 +39,6 @@ Workload spaced(int n, double input, double output) {
   return w;
 }
 
-Workload poisson(double rate, std::uint64_t n) {
-  TrafficSpec t;
-  t.rate = rate;
-  t.requests = n;
-  t.lengths = LengthKind::chat;
-  return make_workload(t);
-}
-
 TEST(SpeculativeServing, AcceptanceZeroIsPlainDecodingPlusTheDraftersCost) {
   Deployment d;
   const SimulationResult plain = d.run(spaced(5, 1000, 101), 0, {});
@@ -57,8 +49,8 @@ TEST(SpeculativeServing, AcceptanceZeroIsPlainDecodingPlusTheDraftersCost) {
     EXPECT_GT(spec.requests[i].tpot(), plain.requests[i].tpot());
     EXPECT_GT(spec.requests[i].ttft(), plain.requests[i].ttft());  // the drafter reads the prompt too
   }
-  const SimulationResult loaded_plain = d.run(poisson(10, 600), 0, {});
-  const SimulationResult loaded_spec = d.run(poisson(10, 600), 3, {0.0});
+  const SimulationResult loaded_plain = d.run(test::chat(10, 600), 0, {});
+  const SimulationResult loaded_spec = d.run(test::chat(10, 600), 3, {0.0});
   EXPECT_GT(summarize(loaded_spec, 0, 0).tpot.mean, summarize(loaded_plain, 0, 0).tpot.mean);
 }
 
@@ -78,7 +70,7 @@ TEST(SpeculativeServing, TheDrawnTokensPerStepMatchTheAcceptanceAndTheSeedFixesT
   SpecConfig c;
   c.k = 4;
   c.accept = {0.9, 0.8, 0.7};
-  const Workload w = poisson(20, 1500);
+  const Workload w = test::chat(20, 1500);
   const SimulationResult r = d.run(w, c.k, c.accept);
   EXPECT_NEAR(r.spec_tokens / r.spec_steps, c.expected_tokens(), 0.02 * c.expected_tokens());
   const SimulationResult again = d.run(w, c.k, c.accept);
@@ -92,7 +84,7 @@ TEST(SpeculativeServing, TheDrawnTokensPerStepMatchTheAcceptanceAndTheSeedFixesT
 
 TEST(SpeculativeServing, GoodAcceptanceCutsTpotAndVerifyTokensTakeKvSlots) {
   Deployment d;
-  const Workload w = poisson(10, 800);
+  const Workload w = test::chat(10, 800);
   const ServingSummary plain = summarize(d.run(w, 0, {}), 0, 0);
   const SimulationResult r = d.run(w, 4, {0.8});
   const ServingSummary spec = summarize(r, 0, 0);
