@@ -93,8 +93,9 @@ void evaluate_one(const Options& opt, std::shared_ptr<const PluginRegistry> regi
     const auto spec = open_speculation(opt, registry, *s, Request{1, 1, 1, 1});
     plan::Drafting drafting;
     if (spec)
-      drafting = {spec->drafter.get(), spec->config.k, spec->config.expected_tokens(), spec->weight_bytes,
-                  spec->kv_bytes_per_token};
+      drafting = {
+          spec->drafter.get(), spec->config.k,          spec->config.expected_tokens(), spec->config.tokens_variance(),
+          spec->weight_bytes,  spec->kv_bytes_per_token};
     plan::evaluate_replica(*s, scheduler_for(opt, s->engine), traffic, link, e, drafting);
   } catch (const InputError& err) {
     e.failure = err.what();

@@ -16,6 +16,17 @@ double SpecConfig::expected_tokens() const {
   return tokens;
 }
 
+double SpecConfig::tokens_variance() const {
+  // P(N >= n + 1) is the chance the first n drafts are all accepted.
+  double run = 1, mean = 1, square = 1;
+  for (unsigned i = 1; i <= k; ++i) {
+    run *= acceptance(i);
+    mean += run;
+    square += (2.0 * i + 1) * run;  // E[N^2] = sum over n of (2n - 1) P(N >= n)
+  }
+  return square - mean * mean;
+}
+
 SpecStep spec_step(Predictor& target, Predictor& drafter, const SpecConfig& s, double rows, double context) {
   SpecStep out;
   out.k = s.k;

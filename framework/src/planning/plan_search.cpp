@@ -83,6 +83,10 @@ struct Judge {
 
   bool poisson() const { return r.traffic.concurrency == 0; }
 
+  // A request's TPOT at the targets' percentile over its mean: speculative
+  // decoding draws each request's accepted tokens.
+  double spread(const ConfigEval& e) const { return 1 + std::max(0.0, z) * e.tpot_cv; }
+
   void finish(Candidate& c, double served_rate) const {
     c.request_rate = served_rate;
     c.throughput_per_gpu = served_rate * r.traffic.output / c.gpus;
@@ -149,6 +153,7 @@ struct Judge {
              queue_wait(e.at(b, &BatchPoint::share), service, r.traffic.input_cv2, r.targets.percentile / 100);
     }
     c.ttft = e.server_latency + prompt + wait;
+    c.tpot *= spread(e);
     finish(c, rate);
     return c;
   }
@@ -195,6 +200,7 @@ struct Judge {
     const double prompt = p.prefill_alone * (1 - std::min(rho, 1.0)) + p.prefill_batch_time * std::min(rho, 1.0);
     c.tpot = d.at(busy(b, limit), &BatchPoint::decode_step);
     c.ttft = p.server_latency + queue + prompt + transfer + c.tpot;
+    c.tpot *= spread(d);
     finish(c, rate);
     return c;
   }

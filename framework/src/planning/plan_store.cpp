@@ -34,6 +34,7 @@ nlohmann::json to_json(const ConfigEval& e) {
           {"chunk", e.chunk},
           {"prompt_steps", e.prompt_steps},
           {"prompt_tokens", e.prompt_tokens},
+          {"tpot_cv", e.tpot_cv},
           {"prefill_batch", e.prefill_batch},
           {"prefill_batch_time", e.prefill_batch_time},
           {"server_latency", e.server_latency},
@@ -68,6 +69,7 @@ ConfigEval eval_from(const JsonView& v) {
   e.chunk = v.number("chunk", 0, 1e300);
   e.prompt_steps = static_cast<unsigned>(v.integer("prompt_steps", 0, 1 << 30));
   e.prompt_tokens = v.number("prompt_tokens", 0, 1e300);
+  e.tpot_cv = v.number("tpot_cv", 0, 1e300);
   e.prefill_batch = v.number("prefill_batch", 0, 1e300);
   e.prefill_batch_time = v.number("prefill_batch_time", 0, 1e300);
   e.server_latency = v.number("server_latency", 0, 1e300);

@@ -70,6 +70,7 @@ void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Tra
   const KvCapacity kv = kv_capacity(c, step_tokens(s, Ip));
   out.kv_tokens = std::max(0.0, kv_tokens_with(kv, spec) - resident);
   out.prompt_tokens = I;
+  out.tpot_cv = spec.drafter ? std::sqrt(spec.tokens_variance / (E * std::max(1.0, O - 1))) : 0;
   out.kv_bytes_per_token = kv.bytes_per_token * c.layout.world();
   out.server_latency = c.engine.server_latency;
   out.link_bandwidth = link.bandwidth * link.efficiency;

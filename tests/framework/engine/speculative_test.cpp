@@ -29,6 +29,21 @@ struct Pair {
   Predictor t{target->view()}, d{draft->view()};
 };
 
+TEST(Speculative, TheVarianceOfTheTokensPerStep) {
+  SpecConfig c;
+  c.k = 4;
+  c.accept = {0.0};
+  EXPECT_EQ(c.tokens_variance(), 0.0);
+  c.accept = {1.0};
+  EXPECT_EQ(c.tokens_variance(), 0.0);
+  // 1..5 tokens with chances 0.2, 0.16, 0.128, 0.1024, 0.4096.
+  c.accept = {0.8};
+  const double p[] = {0.2, 0.16, 0.128, 0.1024, 0.4096};
+  double mean = 0, square = 0;
+  for (int n = 1; n <= 5; ++n) mean += n * p[n - 1], square += n * n * p[n - 1];
+  EXPECT_NEAR(c.tokens_variance(), square - mean * mean, 1e-12);
+}
+
 TEST(Speculative, AcceptingNothingIsPlainDecodingPlusTheDrafter) {
   Pair p;
   const SpecConfig s{SpecKind::draft, 4, {0.0}, "llama3_8b"};

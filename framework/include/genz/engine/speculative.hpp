@@ -30,6 +30,8 @@ struct SpecConfig {
   double acceptance(unsigned i) const;
   /// Tokens a sequence gains per step, the verified one included.
   double expected_tokens() const;
+  /// Their variance.
+  double tokens_variance() const;
 };
 
 /// One speculative step at `context` cached tokens, for `rows` sequences.

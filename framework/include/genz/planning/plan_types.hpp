@@ -71,6 +71,7 @@ struct ConfigEval {
   double chunk = 0;               // tokens of prompt a step takes with the batch (chunked prefill)
   unsigned prompt_steps = 1;      // steps a percentile prompt needs
   double prompt_tokens = 0;       // tokens of a mean prompt computed (prefix-cache hits skipped)
+  double tpot_cv = 0;             // spread of one request's TPOT from drawn accepted tokens (speculative)
   double prefill_batch = 0;       // prompts per step of a prefill worker
   double prefill_batch_time = 0;  // s of that step
   double server_latency = 0;      // s of front end per request

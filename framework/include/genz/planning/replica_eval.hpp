@@ -17,7 +17,9 @@
 // Speculative decoding: a step gains E tokens per sequence (the expected
 // accepted drafts plus the verified one) for k drafter steps and a verify
 // step of k + 1 tokens; so prompts enter E times as often, and the time per
-// output token is the step's over E. The drafter's weights and KV cache come
+// output token is the step's over E. A request's steps are a renewal count:
+// over its n = O - 1 tokens, the relative spread of its TPOT is
+// sqrt(Var(tokens per step) / (E n)). The drafter's weights and KV cache come
 // out of the cache. Prefix caching (engines that do it): the mean prompt
 // computes only what the cache does not hold, and the cache keeps every
 // distinct shared prefix resident.
@@ -38,6 +40,7 @@ struct Drafting {
   const Composition* drafter = nullptr;  // on the same GPUs and layout
   unsigned k = 0;
   double tokens_per_step = 1;     // expected, the verified token included
+  double tokens_variance = 0;     // of the tokens one step gains
   double weight_bytes = 0;        // per GPU, not shared with the target
   double kv_bytes_per_token = 0;  // per GPU
 };
