@@ -97,6 +97,15 @@ SimulationResult simulate_disaggregated(StepCost& prefill, StepCost& decode, con
   out.gaps = second.gaps;
   out.hit_time_limit = out.hit_time_limit || second.hit_time_limit;
   out.queue_growth += second.queue_growth;
+  // Drafts are verified on the decode workers; prompts (and the decode side's
+  // recomputed ones) meet prefix caches on both.
+  out.spec_steps = second.spec_steps;
+  out.spec_tokens = second.spec_tokens;
+  out.prefix_admissions += second.prefix_admissions;
+  out.prefix_hits += second.prefix_hits;
+  out.prefix_prompt_tokens += second.prefix_prompt_tokens;
+  out.prefix_hit_tokens += second.prefix_hit_tokens;
+  out.prefix_evictions += second.prefix_evictions;
   return out;
 }
 

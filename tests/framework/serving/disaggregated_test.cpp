@@ -28,8 +28,9 @@ struct Pools {
     config.link_bandwidth = 40e9;
     config.link_latency = 20e-6;
   }
-  SimulationResult run(const Workload& w) {
+  SimulationResult run(const Workload& w, test::Stack* drafter = nullptr) {
     StepCost p(prefill->view()), d(decode->view());
+    if (drafter) d.speculate(config.decode.spec_k, std::make_unique<StepCost>((*drafter)->view()));
     return simulate_disaggregated(p, d, w, config);
   }
 };
@@ -74,6 +75,25 @@ TEST(Disaggregated, DecodingAloneBeatsSharingStepsWithPrompts) {
   StepCost cost(pools.decode->view());
   const ServingSummary shared = summarize(simulate(cost, w, together), 0, 0);
   EXPECT_LT(split.tpot.p90, shared.tpot.p90);
+}
+
+TEST(Disaggregated, DecodeWorkersVerifyDraftsAndPrefillWorkersCachePrefixes) {
+  Pools pools;
+  test::Stack head = test::stack("llama3_8b", "h100", "nv_like", "vllm", R"({"layers": 1})");
+  pools.config.decode.spec_k = 2;
+  pools.config.decode.spec_accept = {1.0};
+  TrafficSpec t;
+  t.rate = 5;
+  t.requests = 300;
+  t.lengths = LengthKind::chat;
+  t.prefix_share = 1;
+  t.prefix_tokens = 300;
+  const SimulationResult r = pools.run(make_workload(t), &head);
+  EXPECT_EQ(r.spec_tokens / r.spec_steps, 3.0);
+  EXPECT_GT(r.prefix_hit_tokens, 0.0);
+  const ServingSummary s = summarize(r, 0, 0);
+  EXPECT_EQ(s.tokens_generated, s.tokens_expected);
+  EXPECT_NEAR(s.little_error_pct, 0, 1e-6);
 }
 
 TEST(Disaggregated, ClosedLoopClientsAreRefused) {
