@@ -50,4 +50,34 @@ void BM_Simulate_Chat(benchmark::State& state) {
 BENCHMARK(BM_Simulate_Chat)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Simulate_Chat)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
+// The same stream with an EAGLE head (k 4, acceptance 0.8) and 70 % of the
+// requests starting with one of 8 shared 1000-token prefixes.
+void BM_Simulate_Chat_SpeculativePrefixes(benchmark::State& state) {
+  const genz::Precision bf16{genz::DType::bf16, genz::DType::bf16, genz::DType::bf16};
+  auto c = genz::bench::make_setup("llama3_8b", "h100", "nv_like", "vllm", {}, 0, 0, bf16);
+  auto head = genz::bench::make_setup("llama3_8b", "h100", "nv_like", "vllm", {}, 0, 0, bf16, {}, R"({"layers": 1})");
+  genz::TrafficSpec t;
+  t.rate = 18;
+  t.requests = static_cast<std::uint64_t>(state.range(0));
+  t.lengths = genz::LengthKind::chat;
+  t.prefix_share = 0.7;
+  t.prefix_tokens = 1000;
+  t.prefix_groups = 8;
+  const genz::Workload w = genz::make_workload(t);
+  genz::SimulationConfig cfg;
+  cfg.scheduler = c->engine.scheduler;
+  cfg.kv_tokens = genz::kv_capacity(*c, genz::step_tokens(cfg.scheduler, 3800)).tokens;
+  cfg.spec_k = 4;
+  cfg.spec_accept = {0.8};
+  for (auto _ : state) {
+    genz::StepCost cost(c->view());
+    cost.speculate(4, std::make_unique<genz::StepCost>(head->view()));
+    const genz::SimulationResult r = genz::simulate(cost, w, cfg);
+    benchmark::DoNotOptimize(r.end_time);
+  }
+  state.counters["requests/s"] =
+      benchmark::Counter(static_cast<double>(t.requests), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Simulate_Chat_SpeculativePrefixes)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
