@@ -120,7 +120,9 @@ std::string plan_json(const PlanReport& r) {
                   {"mean_output_tokens", q.traffic.output},
                   {"input_tokens_at_percentile", q.traffic.input_at_percentile},
                   {"rate", q.traffic.rate},
-                  {"concurrency", q.traffic.concurrency}};
+                  {"concurrency", q.traffic.concurrency},
+                  {"mean_shared_prefix_tokens", q.traffic.prefix},
+                  {"distinct_prefix_tokens", q.traffic.prefix_resident}};
   j["targets"] = {
       {"ttft_ms", q.targets.ttft * 1e3}, {"tpot_ms", q.targets.tpot * 1e3}, {"percentile", q.targets.percentile}};
   j["budget"] = {{"gpus", q.budget.gpus}, {"max_cost_per_hour", q.budget.max_cost}, {"prices", r.prices}};
