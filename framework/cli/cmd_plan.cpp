@@ -197,9 +197,8 @@ std::vector<std::string> search_args(const Options& o) {
 }
 
 // Search, re-check and output: the same for one run and for joined parts.
-int finish(const Options& o, std::shared_ptr<const PluginRegistry> registry, const PlanSpace& space,
-           std::vector<plan::ConfigEval> evals, const plan::Traffic& traffic, const std::string& described,
-           const plan::PriceTable* prices) {
+int finish(const Options& o, std::shared_ptr<const PluginRegistry> registry, std::vector<plan::ConfigEval> evals,
+           const plan::Traffic& traffic, const std::string& described, const plan::PriceTable* prices) {
   PlanReport r;
   r.model = open_model(*registry, o)->info().name;
   r.request = request_of(o, traffic, prices != nullptr);
@@ -243,7 +242,7 @@ int run_merge(const Options& o) {
   const plan::Traffic traffic = traffic_of(search, search.slo_percentile, described);
   plan::PriceTable own;
   const plan::PriceTable* prices = prices_for(search, own);
-  return finish(search, registry, space, std::move(evals), traffic, described, prices);
+  return finish(search, registry, std::move(evals), traffic, described, prices);
 }
 
 }  // namespace
@@ -264,7 +263,7 @@ int run_plan(const Options& o) {
   std::vector<plan::ConfigEval> evals = evaluate_space(space, registry, traffic, prices, o.shard_index, o.shards);
   spdlog::info("{} configurations evaluated in {:.2f} s", evals.size(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  if (o.shards == 0) return finish(o, registry, space, std::move(evals), traffic, described, prices);
+  if (o.shards == 0) return finish(o, registry, std::move(evals), traffic, described, prices);
   plan::ShardFile part{o.shard_index, o.shards, space.configs.size(), search_args(o), std::move(evals)};
   OutputDirectory dir(fs::path(o.out_dir), input_paths(o));
   const int f = dir.open(kPartFile);

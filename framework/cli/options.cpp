@@ -11,6 +11,15 @@
 namespace po = boost::program_options;
 
 namespace genz::cli {
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
 namespace {
 
 // The same bounds as a cluster file's "nodes" and "gpus_per_node".
@@ -191,14 +200,6 @@ std::optional<unsigned> count_flag(const po::variables_map& vm, const char* name
   if (!text) return std::nullopt;
   const char* shown = vm.count(name) ? name : alias;
   return static_cast<unsigned>(whole_number(shown, *text, 1, hi));
-}
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
 }
 
 void check_range(const char* flag, const std::optional<double>& v, double lo, double hi, const char* unit);

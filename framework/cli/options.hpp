@@ -97,6 +97,9 @@ struct Options {
   std::vector<std::string> argv;  // the arguments as given (plan shards record them)
 };
 
+/// "a,b,,c" -> {"a", "b", "c"}: a flag's comma-separated values.
+std::vector<std::string> split_list(const std::string& s);
+
 /// Parses argv; throws InputError naming the flag at fault.
 Options parse_options(int argc, const char* const* argv);
 

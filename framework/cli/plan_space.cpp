@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 #include <thread>
 
 #include "genz/host/error.hpp"
@@ -13,11 +12,11 @@
 namespace genz::cli {
 namespace {
 
+// The flag's values, each once, or `fallback` when it gives none.
 std::vector<std::string> list_of(const std::string& text, std::vector<std::string> fallback) {
   std::vector<std::string> out;
-  std::stringstream ss(text);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  for (std::string& item : split_list(text))
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(std::move(item));
   return out.empty() ? fallback : out;
 }
 
