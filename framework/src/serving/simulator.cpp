@@ -282,13 +282,16 @@ class Simulation {
     rep.evictable -= p.blocks;
   }
 
+  void unuse_prefix(Replica& rep, std::uint32_t group, CachedPrefix& p) {
+    if (--p.users > 0) return;
+    p.lru = rep.unused.insert(rep.unused.end(), group);
+    rep.evictable += p.blocks;
+  }
+
   void release_prefix(Replica& rep, Seq& q) {
     if (!q.holds) return;
     q.holds = false;
-    CachedPrefix& p = rep.prefixes.at(q.group);
-    if (--p.users > 0) return;
-    p.lru = rep.unused.insert(rep.unused.end(), q.group);
-    rep.evictable += p.blocks;
+    unuse_prefix(rep, q.group, rep.prefixes.at(q.group));
   }
 
   // Makes `need` blocks free, evicting unused prefixes oldest first; false
@@ -408,22 +411,12 @@ class Simulation {
       CachedPrefix* p = hit > 0 ? &rep.prefixes.at(w_.requests[i].prefix_group) : nullptr;
       if (p) use_prefix(rep, *p);  // not evicted to make room for its own user
       if (!make_room(rep, need)) {
-        if (p) release_unadmitted(rep, w_.requests[i].prefix_group, *p);
+        if (p) unuse_prefix(rep, w_.requests[i].prefix_group, *p);
         break;
       }
       rep.waiting.pop_front();
       rep.free_blocks -= need;
-      const RequestResult& rec = out_.requests[i];
-      Seq q{i, prompt, hit, need, generated_[i], rec.output, last_token_[i], rec.max_itl, rec.first_token >= 0};
-      count_prefix(i, prompt, hit);
-      out_.requests[i].cached = hit;
-      if (caching_ && w_.requests[i].prefix_group != 0) {
-        q.group = w_.requests[i].prefix_group;
-        q.holds = p != nullptr;
-        q.shared = shared;
-        q.prefix = std::min(w_.requests[i].prefix_tokens, prompt);
-      }
-      rep.running.push_back(q);
+      rep.running.push_back(new_sequence(i, prompt, hit, need));
       rep.chunks.push_back({rep.running.size() - 1, chunk});
       budget -= chunk;
       RequestResult& out = out_.requests[i];
@@ -434,10 +427,21 @@ class Simulation {
     }
   }
 
-  void release_unadmitted(Replica& rep, std::uint32_t group, CachedPrefix& p) {
-    if (--p.users > 0) return;
-    p.lru = rep.unused.insert(rep.unused.end(), group);
-    rep.evictable += p.blocks;
+  // Request i admitted with `hit` prompt tokens from its group's cache
+  // (already in use for it) and `need` blocks of its own.
+  Seq new_sequence(std::uint32_t i, double prompt, double hit, double need) {
+    RequestResult& rec = out_.requests[i];
+    Seq q{i, prompt, hit, need, generated_[i], rec.output, last_token_[i], rec.max_itl, rec.first_token >= 0};
+    count_prefix(i, prompt, hit);
+    rec.cached = hit;
+    const ServingRequest& r = w_.requests[i];
+    if (caching_ && r.prefix_group != 0) {
+      q.group = r.prefix_group;
+      q.holds = hit > 0;
+      q.shared = hit / s_.block_size;
+      q.prefix = std::min(r.prefix_tokens, prompt);
+    }
+    return q;
   }
 
   void count_prefix(std::uint32_t i, double prompt, double hit) {
