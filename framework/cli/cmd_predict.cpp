@@ -90,6 +90,7 @@ SinglePrediction predict_single(const Options& o, std::shared_ptr<const PluginRe
   out.session = open_session(registry, o, out.request);
   check_context(o, out.request, out.session->model->info());
   out.speculation = open_speculation(o, registry, *out.session, out.request);
+  if (out.speculation) time_speculation(*out.speculation, *out.session, out.request);
   const auto t0 = Clock::now();
   out.prediction = out.session->predictor->predict(out.request);
   if (out.speculation) apply_speculation(out.prediction, out.request, out.speculation->step);

@@ -87,11 +87,8 @@ void open_drafter(const Options& o, std::shared_ptr<const PluginRegistry> regist
   run.config.spec_k = sp.config.k;
   run.config.spec_accept = sp.config.accept;
   run.config.seed = o.seed;
-  KvCapacity& kv = run.kv;
-  kv.bytes = std::max(0.0, kv.bytes - sp.weight_bytes);
-  kv.bytes_per_token += sp.kv_bytes_per_token;
-  kv.tokens = kv.bytes / kv.bytes_per_token;
-  run.config.kv_tokens = kv.tokens;
+  run.kv = beside_drafter(run.kv, sp.weight_bytes, sp.kv_bytes_per_token);
+  run.config.kv_tokens = run.kv.tokens;
 }
 
 void attach_drafter(const SimulationRun& run, StepCost& cost) {

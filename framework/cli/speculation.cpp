@@ -68,14 +68,18 @@ std::string gib(double bytes) {
 
 }  // namespace
 
+bool speculating(const Options& o) {
+  return !o.spec_draft.empty() || o.spec_eagle || o.mtp;
+}
+
 SpecConfig spec_config(const Options& o) {
-  if (o.spec_draft.empty() && !o.spec_eagle && !o.mtp) return SpecConfig{};
+  if (!speculating(o)) return SpecConfig{};
   return drafting_of(o);
 }
 
 std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<const PluginRegistry> registry,
                                               Session& target, const Request& r) {
-  if (o.spec_draft.empty() && !o.spec_eagle && !o.mtp) return nullptr;
+  if (!speculating(o)) return nullptr;
   auto s = std::make_unique<Speculation>();
   const ModelInfo& t = target.model->info();
   s->config = config_of(o, t);
@@ -96,18 +100,21 @@ std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<
     throw InputError("the drafter (" + s->config.drafter + ") needs " + gib(s->extra_bytes) + " per GPU beside " +
                      t.name + "'s " + gib(target.memory.peak()) + ", more than the " + gib(target.memory.usable) +
                      " the engine may use");
-  s->context = r.input + std::floor((r.output - 1) / 2);
-  s->step = spec_step(*target.predictor, *s->drafter->predictor, s->config, r.batch * r.beam, s->context);
-  const double cached = std::min(r.cached, r.input - 1);
-  const auto prompt = s->drafter->predictor->step_model(Phase::prefill, r.batch, r.input - cached);
-  s->step.draft_prefill = cached > 0 ? prompt->at(cached) : prompt->at_built();
   char note[256];
   std::snprintf(note, sizeof note,
                 "speculative decoding: %s drafts %u tokens per step, %.2f accepted on average (with the verified "
                 "one); the drafter adds %s per GPU",
-                s->config.drafter.c_str(), s->config.k, s->step.tokens, gib(s->extra_bytes).c_str());
+                s->config.drafter.c_str(), s->config.k, s->config.expected_tokens(), gib(s->extra_bytes).c_str());
   target.notes.push_back(note);
   return s;
+}
+
+void time_speculation(Speculation& s, Session& target, const Request& r) {
+  s.context = r.input + std::floor((r.output - 1) / 2);
+  s.step = spec_step(*target.predictor, *s.drafter->predictor, s.config, r.batch * r.beam, s.context);
+  const double cached = std::min(r.cached, r.input - 1);
+  const auto prompt = s.drafter->predictor->step_model(Phase::prefill, r.batch, r.input - cached);
+  s.step.draft_prefill = cached > 0 ? prompt->at(cached) : prompt->at_built();
 }
 
 void print_speculation(std::ostream& os, const Speculation& s) {

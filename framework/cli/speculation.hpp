@@ -14,13 +14,15 @@ namespace genz::cli {
 struct Speculation {
   SpecConfig config;
   std::unique_ptr<Session> drafter;
-  SpecStep step;  // at the answer's mean context
+  SpecStep step;  // at the answer's mean context (time_speculation)
   double context = 0;
   double extra_bytes = 0;         // per GPU: the drafter's weights (not shared with the target) and KV cache
   double weight_bytes = 0;        // per GPU: the drafter's weights not shared with the target
   double kv_bytes_per_token = 0;  // per GPU: the drafter's KV cache
 };
 
+/// Whether the flags ask for a drafter.
+bool speculating(const Options& o);
 /// The drafting the flags ask for (k 0: none), before any model is opened.
 SpecConfig spec_config(const Options& o);
 
@@ -29,6 +31,10 @@ SpecConfig spec_config(const Options& o);
 /// without it) or that does not fit beside it.
 std::unique_ptr<Speculation> open_speculation(const Options& o, std::shared_ptr<const PluginRegistry> registry,
                                               Session& target, const Request& r);
+
+/// genz predict: the draft, verify and plain steps at `r`'s mean context,
+/// and the drafter's prefill.
+void time_speculation(Speculation& s, Session& target, const Request& r);
 
 /// The lines under the prediction: drafter, tokens per step, step times.
 void print_speculation(std::ostream& os, const Speculation& s);

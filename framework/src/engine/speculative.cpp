@@ -7,22 +7,26 @@ double SpecConfig::acceptance(unsigned i) const {
   return i <= accept.size() ? accept[i - 1] : accept.back();
 }
 
+std::vector<double> SpecConfig::survival() const {
+  std::vector<double> out;
+  double run = 1;
+  for (unsigned i = 1; i <= k; ++i) out.push_back(run *= acceptance(i));
+  return out;
+}
+
 double SpecConfig::expected_tokens() const {
-  double tokens = 1, run = 1;
-  for (unsigned i = 1; i <= k; ++i) {
-    run *= acceptance(i);
-    tokens += run;
-  }
+  double tokens = 1;
+  for (double p : survival()) tokens += p;
   return tokens;
 }
 
 double SpecConfig::tokens_variance() const {
-  // P(N >= n + 1) is the chance the first n drafts are all accepted.
-  double run = 1, mean = 1, square = 1;
-  for (unsigned i = 1; i <= k; ++i) {
-    run *= acceptance(i);
-    mean += run;
-    square += (2.0 * i + 1) * run;  // E[N^2] = sum over n of (2n - 1) P(N >= n)
+  // survival()[n - 1] = P(N >= n + 1); E[N^2] = sum over n of (2n - 1) P(N >= n).
+  double mean = 1, square = 1, n = 1;
+  for (double p : survival()) {
+    n += 1;
+    mean += p;
+    square += (2 * n - 1) * p;
   }
   return square - mean * mean;
 }

@@ -50,13 +50,6 @@ std::vector<double> batch_ladder(double limit) {
   return out;
 }
 
-// The KV tokens left beside the drafter's weights, with its cache per token.
-double kv_tokens_with(KvCapacity kv, const Drafting& spec) {
-  if (!spec.drafter) return kv.tokens;
-  const double bytes = std::max(0.0, kv.bytes - spec.weight_bytes);
-  return bytes / (kv.bytes_per_token + spec.kv_bytes_per_token);
-}
-
 void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Traffic& t, const LinkSpec& link,
                       ConfigEval& out, const Drafting& spec) {
   StepCost cost(c.view());
@@ -68,7 +61,9 @@ void evaluate_replica(const Composition& c, const SchedulerProfile& s, const Tra
   const double Ip = std::max(1.0, std::round(t.input_at_percentile - hit));
   const double context_tokens = std::max(1.0, t.input - hit) + O + spec.k;  // a sequence's own cache, at most
   const KvCapacity kv = kv_capacity(c, step_tokens(s, Ip));
-  out.kv_tokens = std::max(0.0, kv_tokens_with(kv, spec) - resident);
+  const double tokens =
+      spec.drafter ? beside_drafter(kv, spec.weight_bytes, spec.kv_bytes_per_token).tokens : kv.tokens;
+  out.kv_tokens = std::max(0.0, tokens - resident);
   out.prompt_tokens = I;
   out.tpot_cv = spec.drafter ? std::sqrt(spec.tokens_variance / (E * std::max(1.0, O - 1))) : 0;
   out.kv_bytes_per_token = kv.bytes_per_token * c.layout.world();

@@ -10,6 +10,13 @@ double step_tokens(const SchedulerProfile& s, double largest_input) {
   return std::min(s.max_tokens, largest_input + s.max_seqs);
 }
 
+KvCapacity beside_drafter(KvCapacity kv, double weight_bytes, double bytes_per_token) {
+  kv.bytes = std::max(0.0, kv.bytes - weight_bytes);
+  kv.bytes_per_token += bytes_per_token;
+  kv.tokens = kv.bytes / kv.bytes_per_token;
+  return kv;
+}
+
 KvCapacity kv_capacity(const Composition& c, double step_tokens) {
   EngineProfile engine = c.engine;
   engine.kv_context_tokens = 0;  // sized here from what is left, not per sequence

@@ -9,6 +9,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "genz/engine/speculative.hpp"
 #include "genz/host/error.hpp"
 
 namespace genz {
@@ -121,10 +122,10 @@ class Simulation {
       throw InputError("the KV cache is smaller than one block of " + std::to_string(s_.block_size) + " tokens");
     replicas_.resize(std::max(1u, c.replicas));
     caching_ = s_.prefix_caching;
-    for (unsigned j = 1; j <= c.spec_k; ++j) {
-      const double a = c.spec_accept.empty() ? 0 : c.spec_accept[std::min<std::size_t>(j, c.spec_accept.size()) - 1];
-      survive_.push_back((survive_.empty() ? 1.0 : survive_.back()) * a);
-    }
+    SpecConfig spec;
+    spec.k = c.spec_k;
+    spec.accept = c.spec_accept;
+    survive_ = spec.survival();
     if (c.spec_k > 0 && s_.static_batching)
       throw InputError("speculative decoding needs continuous batching; this engine runs static batches");
     for (Replica& r : replicas_) r.free_blocks = blocks_;
@@ -274,6 +275,12 @@ class Simulation {
 
   double blocks_for(double tokens) const { return std::ceil(tokens / s_.block_size); }
 
+  // The blocks of its own a request takes to start: its first `chunk` after
+  // the `hit` cached tokens (the group's), or its whole output reserved.
+  double blocks_to_admit(const RequestResult& r, double hit, double chunk) const {
+    return (s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(hit + chunk)) - hit / s_.block_size;
+  }
+
   // --- prefix caching -------------------------------------------------------
 
   void use_prefix(Replica& rep, CachedPrefix& p) {
@@ -406,8 +413,7 @@ class Simulation {
         if (!rep.running.empty() || !rep.chunks.empty()) break;
         chunk = prompt - hit;
       }
-      const double shared = hit / s_.block_size;
-      const double need = (s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(hit + chunk)) - shared;
+      const double need = blocks_to_admit(r, hit, chunk);
       CachedPrefix* p = hit > 0 ? &rep.prefixes.at(w_.requests[i].prefix_group) : nullptr;
       if (p) use_prefix(rep, *p);  // not evicted to make room for its own user
       if (!make_room(rep, need)) {
@@ -508,9 +514,7 @@ class Simulation {
     const RequestResult& r = out_.requests[i];
     const double prompt = r.input + generated_[i];
     const double hit = cached_prefix(rep, i, prompt);
-    const double chunk = std::min(prompt - hit, s_.max_tokens);
-    const double need =
-        (s_.reserve_output ? blocks_for(r.input + r.output) : blocks_for(hit + chunk)) - hit / s_.block_size;
+    const double need = blocks_to_admit(r, hit, std::min(prompt - hit, s_.max_tokens));
     // Its own prefix, if unused, is pinned rather than evicted for it.
     double evictable = rep.evictable;
     if (hit > 0) {
@@ -588,17 +592,23 @@ class Simulation {
     if (!q.started) {
       q.started = true;
       out_.requests[q.req].first_token = t;
+      q.last_token = t;
     } else {
-      const double gap = t - q.last_token;
-      q.max_itl = std::max(q.max_itl, gap);
-      // The sequences of a decode step mostly share their gap: count runs.
-      if (gap != pending_gap_) {
-        flush_gaps();
-        pending_gap_ = gap;
-      }
-      pending_count_ += 1;
+      streamed(q, t);
     }
+  }
+
+  // Tokens of q out at t, after its previous ones: one inter-token gap.
+  void streamed(Seq& q, double t) {
+    const double gap = t - q.last_token;
+    q.max_itl = std::max(q.max_itl, gap);
     q.last_token = t;
+    // The sequences of a decode step mostly share their gap: count runs.
+    if (gap != pending_gap_) {
+      flush_gaps();
+      pending_gap_ = gap;
+    }
+    pending_count_ += 1;
   }
 
   void end_step(Replica& rep) {
@@ -671,14 +681,7 @@ class Simulation {
       q.generated += n;
       out_.output_tokens += n;
       finishing_ += q.done() ? 1 : 0;
-      const double gap = t - q.last_token;
-      q.max_itl = std::max(q.max_itl, gap);
-      q.last_token = t;
-      if (gap != pending_gap_) {
-        flush_gaps();
-        pending_gap_ = gap;
-      }
-      pending_count_ += 1;
+      streamed(q, t);
     }
   }
 

@@ -28,6 +28,8 @@ struct SpecConfig {
 
   /// The acceptance of position i (1-based).
   double acceptance(unsigned i) const;
+  /// P(the first j drafted tokens are all accepted), for j = 1..k.
+  std::vector<double> survival() const;
   /// Tokens a sequence gains per step, the verified one included.
   double expected_tokens() const;
   /// Their variance.

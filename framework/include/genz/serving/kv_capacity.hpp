@@ -20,6 +20,11 @@ struct KvCapacity {
 /// `step_tokens`: the most tokens one step runs (its activations are sized for it).
 KvCapacity kv_capacity(const Composition& c, double step_tokens);
 
+/// The cache left beside a speculative drafter on the same GPUs: its weights
+/// (`weight_bytes` per GPU) out of the bytes, its cache per token added to
+/// each token's.
+KvCapacity beside_drafter(KvCapacity kv, double weight_bytes, double bytes_per_token);
+
 /// The most tokens a step of this scheduler runs when prompts are at most
 /// `largest_input` tokens: its token budget, or a whole prompt and a decode
 /// of every other sequence, whichever is smaller.
