@@ -25,10 +25,11 @@ for gpu in h100 a100; do
     --network $V/network/${gpu}_dgx/all_reduce.csv \
     --out data/calibration/$hw.json
 done
-# Hopper FP8 GEMMs as TensorRT-LLM runs them (aiconfigurator's H100 table):
-# prints the "gemm" fractions written into the "achieved" section of
-# plugins/hardware/nvidia/specs/h100.jsonc and h200.jsonc.
-python3 data/calibration/fit_fp8_gemm.py "$DATA"
+# GEMM kernels (bf16, fp8) under CUDA graphs, per GPU, on aiconfigurator's
+# TensorRT-LLM GEMM tables: rewrites the "gemm_kernels" blocks of
+# plugins/hardware/nvidia/specs/{h100,h200,b200,a100_80gb,l40s}.jsonc
+# (pure Python on both cores, about 15 minutes).
+python3 data/calibration/fit_gemm.py "$DATA"
 # The engines' collectives (NCCL protocols, their own all-reduce) and
 # attention kernels, on aiconfigurator's H100 tables: print the "collectives"
 # and "attention" sections of framework/data/engines/{trtllm,vllm,sglang}.jsonc

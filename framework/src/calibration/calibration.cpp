@@ -373,6 +373,10 @@ CalibrationResult calibrate(const HardwareSpec& start, const CalibrationContext&
       throw InputError("calibrate: " + t.path + " has " + std::to_string(t.rows.size()) + " requests, fewer than the " +
                        std::to_string(folds) + " cross-validation folds");
   HardwareSpec seeded = start;
+  // Calibration fits the roofline: a part's GEMM kernel descriptions (fitted
+  // on kernel tables by data/calibration/fit_gemm.py) would leave its
+  // compute and bandwidth fractions without GEMMs to fit them on.
+  seeded.achieved.gemm_kernels = {};
   if (ctx.engine && !seeded.host_for(ctx.engine->name))
     seeded.engine_hosts.push_back({ctx.engine->name, ctx.engine->host_per_kernel, ctx.engine->host_per_request});
   if (seeded.achieved.cta_bandwidth <= 0)

@@ -9,19 +9,19 @@ namespace {
 // Prefill shapes kept at once: a run sees at most max-tokens distinct step
 // sizes, so this bound is only reached by unusual flags; it keeps memory flat.
 constexpr std::size_t kMaxPrefillShapes = 16384;
-// The token grid: every count up to kDense, then kPerOctave points per octave.
-constexpr double kDense = 64, kPerOctave = 16;
+// The token grid: every count up to kDense, then the ends of each run of
+// kAlign counts. GEMM kernels change their tiling (rows of CTA tiles, waves)
+// only at multiples of kAlign rows (gemm_kernel.hpp's tiles are 32, 64 or
+// 128 rows tall), so between those ends a step's time is smooth in its tokens.
+constexpr double kDense = 64, kAlign = 32;
 // Decode steps of several sequences: contexts tabulated this far apart.
 constexpr double kContextStep = 16;
 
 // The grid points around `tokens` (equal when it is one).
 std::pair<double, double> grid_around(double tokens) {
   if (tokens <= kDense) return {tokens, tokens};
-  const double k = std::floor(kPerOctave * std::log2(tokens / kDense));
-  double lo = std::round(kDense * std::exp2(k / kPerOctave));
-  double hi = std::round(kDense * std::exp2((k + 1) / kPerOctave));
-  if (lo > tokens) lo = std::round(kDense * std::exp2((k - 1) / kPerOctave));  // rounding at the edge
-  if (hi < tokens) hi = std::round(kDense * std::exp2((k + 2) / kPerOctave));
+  const double run = std::floor((tokens - 1) / kAlign);
+  const double lo = run * kAlign + 1, hi = (run + 1) * kAlign;
   if (tokens == lo || tokens == hi) return {tokens, tokens};
   return {lo, hi};
 }

@@ -15,6 +15,7 @@ HardwareSpec truth() {
   s.achieved.bandwidth_fraction = 0.8;
   s.achieved.kernel_overhead = 3e-6;
   s.achieved.overlap_exponent = 1.3;
+  s.achieved.gemm_kernels = {};  // calibration fits the roofline
   return s;
 }
 

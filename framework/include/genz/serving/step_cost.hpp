@@ -14,10 +14,11 @@
 // `genz` at that context (serving tests check it).
 //
 // Speed: a step that mixes several sequences interpolates its prefill part
-// between token counts on a grid (every count up to 64, then 16 per octave,
-// each built once) instead of building a graph per distinct size; decode
-// steps of several sequences interpolate between contexts 16 tokens apart.
-// Step times are piecewise affine in both, so this moves them by less than
+// between token counts on a grid (every count up to 64, then both ends of
+// each run of 32 counts, where GEMM kernels keep their tiling; each built
+// once) instead of building a graph per distinct size; decode steps of
+// several sequences interpolate between contexts 16 tokens apart. Step times
+// are smooth in both between grid points, so this moves them by less than
 // 0.1 % (step_cost_test); a step of one sequence is always computed exactly.
 //
 // Speculative decoding (speculate): a step's decode sequences each run k

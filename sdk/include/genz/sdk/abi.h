@@ -12,6 +12,8 @@
  * ABI 3: report.hpp gained the serving simulation's records and summary
  * (ServingRecord, RequestRecord::serving, RunInfo::serving,
  * RunSummary::metrics and ::series).
+ * ABI 4: hardware_spec.hpp's AchievedSpec gained gemm_kernels (GEMM kernels
+ * timed per tile, gemm_kernel.hpp).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -19,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 3u
+#define GENZ_PLUGIN_ABI_VERSION 4u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

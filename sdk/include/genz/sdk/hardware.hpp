@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "genz/sdk/abi.h"
+#include "genz/sdk/gemm_kernel.hpp"
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/op.hpp"
@@ -82,6 +83,7 @@ class RooflineHardware : public Hardware {
   const HardwareSpec& spec() const noexcept override { return spec_; }
 
   OpCost time(const Op& op) const noexcept override {
+    if (const GemmKernelSpec* g = gemm_kernel(op)) return gemm_kernel_cost(*g, op);
     const AchievedSpec& a = spec_.achieved;
     OpCost c;
     c.compute_seconds = op.flops > 0 ? op.flops / achievable_flops(op) : 0;
@@ -89,6 +91,32 @@ class RooflineHardware : public Hardware {
     const double overhead = (op.kernels + gemm_achieved(op).extra_kernels) * a.kernel_overhead;
     c.seconds = overhead + smooth_max(c.compute_seconds, c.memory_seconds, a.overlap_exponent);
     if (overhead > std::max(c.compute_seconds, c.memory_seconds))
+      c.bound = Bound::overhead;
+    else
+      c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
+    return c;
+  }
+
+  /// The part's GEMM kernel description for the operator, if it has one.
+  /// FP16 GEMMs use BF16's where the part describes only BF16: every part
+  /// with kernel tables runs both at the same tensor rate (data sheets).
+  const GemmKernelSpec* gemm_kernel(const Op& op) const noexcept {
+    if (op.kind != OpKind::gemm || is_block_format(op.w_dtype)) return nullptr;
+    const auto& kernels = spec_.achieved.gemm_kernels;
+    const auto d = static_cast<std::size_t>(op.compute_dtype);
+    if (d < kernels.size() && kernels[d].described()) return &kernels[d];
+    const auto bf16 = static_cast<std::size_t>(DType::bf16);
+    if (op.compute_dtype == DType::fp16 && kernels[bf16].described()) return &kernels[bf16];
+    return nullptr;
+  }
+
+  OpCost gemm_kernel_cost(const GemmKernelSpec& g, const Op& op) const noexcept {
+    OpCost c;
+    const double peak = tensor_peak(op);
+    c.seconds = gemm_kernel_seconds(g, spec_, op, peak);
+    c.compute_seconds = op.flops / (peak * g.compute_fraction);
+    c.memory_seconds = op.bytes / (spec_.memory_bandwidth * g.bandwidth_fraction);
+    if (std::max(c.compute_seconds, c.memory_seconds) < c.seconds / 2)
       c.bound = Bound::overhead;
     else
       c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
@@ -113,13 +141,20 @@ class RooflineHardware : public Hardware {
     // Block-format matrix-vector products run on the vector units (dp4a).
     if (op.kind == OpKind::gemm && is_block_format(op.w_dtype) && op.m <= kBlockVectorRows)
       return std::max(spec_.vector_flops, 1e9) * a.compute_fraction;
+    const double peak = tensor_peak(op);
+    double fraction = op.kind == OpKind::attention ? a.attention_fraction : a.compute_fraction;
+    if (const double f = gemm_achieved(op).compute_fraction; f > 0) fraction = f;
+    return peak * fraction;
+  }
+
+  /// The matrix units' peak for the operator's format (16-bit where the
+  /// format has none, vector units where the part has no matrix units).
+  double tensor_peak(const Op& op) const noexcept {
     double peak = spec_.peak_for(op.compute_dtype, accumulate16_);
     if (peak <= 0) peak = spec_.peak_for(DType::bf16, accumulate16_);
     if (peak <= 0) peak = spec_.peak_for(DType::fp16, accumulate16_);
     if (peak <= 0) peak = std::max(spec_.vector_flops, 1e9);
-    double fraction = op.kind == OpKind::attention ? a.attention_fraction : a.compute_fraction;
-    if (const double f = gemm_achieved(op).compute_fraction; f > 0) fraction = f;
-    return peak * fraction;
+    return peak;
   }
 
   /// DRAM bandwidth, limited by how many CTAs stream at once when the kernel

@@ -13,7 +13,8 @@
 //                   "cta_bandwidth_GBps": 12, "attention_fraction": 0.65,
 //                   "intra_node": { "latency_us": 18, "efficiency": 0.42 },
 //                   "gemm": { "fp8": { "compute_fraction": 0.66, "bandwidth_fraction": 0.78,
-//                                      "extra_kernels": 1 } } },
+//                                      "extra_kernels": 1 } },
+//                   "gemm_kernels": { "bf16": { "floor_us": 2.6, "compute_fraction": 0.83, ... } } },
 //     "engine_host": { "hf": { "per_kernel_us": 10.8, "per_request_ms": 3.1 } } }
 //
 // The original tool's keys are read too: Flops (TFLOP/s), Memory_size (GB),
@@ -66,6 +67,30 @@ inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
   }
 }
 
+// "gemm_kernels": {"bf16": {"floor_us": 2.4, "compute_fraction": 0.83, "bandwidth_fraction": 0.81,
+//                            "iteration_ns": 62, "overlap_exponent": 4, "split_reduce_us": 1.6,
+//                            "wave_us": 0.28, "quantize_us": 0, "split_k_min": 2048}}
+inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
+  for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
+    const auto t = parse_dtype(it.key());
+    if (!t || index_of(*t) >= kDTypeCount)
+      table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
+    const JsonView g = table.object(it.key().c_str());
+    g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
+                 "split_reduce_us", "wave_us", "quantize_us", "split_k_min"});
+    GemmKernelSpec& out = a.gemm_kernels[index_of(*t)];
+    out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
+    out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
+    out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
+    out.iteration = g.number("iteration_ns", 0, 1e6) * 1e-9;
+    out.overlap_exponent = g.number_or("overlap_exponent", 4, 1, 64);
+    out.split_reduce = g.number_or("split_reduce_us", 0, 0, 1e4) * 1e-6;
+    out.wave = g.number_or("wave_us", 0, 0, 1e4) * 1e-6;
+    out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
+    out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
+  }
+}
+
 inline void read_achieved(const JsonView& v, HardwareSpec& s) {
   AchievedSpec& a = s.achieved;
   a.compute_fraction = v.number_or("compute_fraction", a.compute_fraction, 1e-3, 1.5);
@@ -75,6 +100,7 @@ inline void read_achieved(const JsonView& v, HardwareSpec& s) {
   a.cta_bandwidth = v.number_or("cta_bandwidth_GBps", a.cta_bandwidth / kGiga, 0, kMaxGBps) * kGiga;
   a.attention_fraction = v.number_or("attention_fraction", a.attention_fraction, 1e-3, 1.5);
   if (v.has("gemm")) read_gemm_achieved(v.object("gemm"), a);
+  if (v.has("gemm_kernels")) read_gemm_kernels(v.object("gemm_kernels"), a);
   if (v.has("intra_node")) {
     const JsonView link = v.object("intra_node");
     s.intra_node.latency = link.number_or("latency_us", s.intra_node.latency * 1e6, 0, 1e5) * 1e-6;
@@ -187,6 +213,20 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
           {"compute_fraction", g.compute_fraction},
           {"bandwidth_fraction", g.bandwidth_fraction},
           {"extra_kernels", g.extra_kernels}};
+  }
+  for (std::size_t d = 0; d < a.gemm_kernels.size(); ++d) {
+    const GemmKernelSpec& g = a.gemm_kernels[d];
+    if (g.described())
+      j["achieved"]["gemm_kernels"][std::string(name_of(static_cast<DType>(d)))] = {
+          {"floor_us", g.floor * 1e6},
+          {"compute_fraction", g.compute_fraction},
+          {"bandwidth_fraction", g.bandwidth_fraction},
+          {"iteration_ns", g.iteration * 1e9},
+          {"overlap_exponent", g.overlap_exponent},
+          {"split_reduce_us", g.split_reduce * 1e6},
+          {"wave_us", g.wave * 1e6},
+          {"quantize_us", g.quantize * 1e6},
+          {"split_k_min", g.split_k_min}};
   }
   for (const auto& h : s.engine_hosts)
     j["engine_host"][h.engine] = {{"per_kernel_us", h.per_kernel * 1e6}, {"per_request_ms", h.per_request * 1e3}};

@@ -31,6 +31,22 @@ struct GemmAchieved {
   double extra_kernels = 0;
 };
 
+/// One format's GEMM kernels as the vendor libraries run them (see
+/// gemm_kernel.hpp for the model; floor == 0: not described, the roofline
+/// below times them). Fitted on measured kernel tables per GPU.
+struct GemmKernelSpec {
+  double floor = 0;               // s: the smallest kernel (prologue, epilogue, scheduling)
+  double compute_fraction = 0;    // of the tensor peak inside a CTA's main loop
+  double bandwidth_fraction = 0;  // of the data-sheet DRAM bandwidth
+  double iteration = 0;           // s per 128-byte K step of one CTA's pipeline
+  double overlap_exponent = 4;    // p of the smooth maximum of latency, compute, memory
+  double split_reduce = 0;        // s added when K is split across CTAs
+  double wave = 0;                // s per wave of CTAs beyond its math
+  double quantize = 0;            // s of the activation-quantization kernel (0: none)
+  double split_k_min = 2048;      // K elements per split below which K is not split further
+  bool described() const noexcept { return floor > 0; }
+};
+
 /// What a real machine achieves relative to the data sheet. The defaults,
 /// for parts never measured, are the means of what genz fitted on the A100
 /// and H100 kernel timings (data/calibration/{a100_80gb,h100}.json).
@@ -42,6 +58,9 @@ struct AchievedSpec {
   double cta_bandwidth = 0;                      // B/s one CTA streams; 0: not limiting
   double attention_fraction = 0.6;               // of the tensor peak, FlashAttention kernels
   std::array<GemmAchieved, kDTypeCount> gemm{};  // by compute format (ABI 3)
+  // GEMM kernels by compute format (ABI 4); where described, they time
+  // GEMMs instead of the roofline fractions above.
+  std::array<GemmKernelSpec, kDTypeCount> gemm_kernels{};
 };
 
 /// Host-side cost of driving this accelerator with one engine (e.g. eager
