@@ -15,8 +15,8 @@ quantization). bf16 GEMMs are cuBLAS's in every engine (the vLLM and SGLang
 tables agree with TensorRT-LLM's within a few per cent, median), so one
 description per GPU serves them all.
 
-Each fit uses half of the (n, k) weight shapes (seeded shuffle) and reports
-the other half as held out; the H100 fit is also reported on the H200 with
+Each fit uses half of the (n, k) weight shapes (a hash of the shape, as
+`genz validate` splits them) and reports the other half as held out; the H100 fit is also reported on the H200 with
 only the data-sheet numbers changed (the H200 ships the H100's values: same
 die). Writes the "gemm_kernels" block of plugins/hardware/nvidia/specs/*.jsonc
 between its marker comments. Run from the repository root:
@@ -26,7 +26,6 @@ import csv
 import json
 import math
 import multiprocessing
-import random
 import re
 import sys
 
@@ -90,12 +89,15 @@ def summary(e):
     return f"median {100 * e[len(e) // 2]:.1f} %, p90 {100 * e[int(len(e) * 0.9)]:.1f} % ({len(e)} shapes)"
 
 
+def held_out(n, k):
+    """The same split as calibration/kernel_check.cpp's held_out_gemm: whole
+    (n, k) weight shapes, by one bit of a multiplicative hash."""
+    return (((n * 2654435761 + k * 40503) & 0xFFFFFFFF) >> 16) & 1 == 1
+
+
 def halves(rows):
-    shapes = sorted({(n, k) for (_, n, k) in rows})
-    random.Random(1).shuffle(shapes)
-    fit = set(shapes[: len(shapes) // 2])
-    a = [(s, t) for s, t in rows.items() if (s[1], s[2]) in fit]
-    b = [(s, t) for s, t in rows.items() if (s[1], s[2]) not in fit]
+    a = [(s, t) for s, t in rows.items() if not held_out(s[1], s[2])]
+    b = [(s, t) for s, t in rows.items() if held_out(s[1], s[2])]
     return a, b
 
 

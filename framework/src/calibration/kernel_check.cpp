@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 
@@ -18,13 +19,14 @@ namespace fs = std::filesystem;
 constexpr struct {
   const char* folder;
   const char* hardware;
-  bool primary;  // a TensorRT-LLM target GPU (tighter targets)
-  bool fitted;   // the engine profiles' kernels were fitted on half of its head configurations
-} kGpus[] = {{"h100_sxm", "h100", true, true},
-             {"h200_sxm", "h200", true, false},
-             {"b200_sxm", "b200", true, false},
-             {"a100_sxm", "a100_80gb", false, false},
-             {"l40s", "l40s", false, false}};
+  bool primary;      // a TensorRT-LLM target GPU (tighter targets)
+  bool fitted;       // the engine profiles' kernels were fitted on half of its head configurations
+  bool gemm_fitted;  // its GEMM kernels were fitted on half of its (n, k) shapes (the H200 has the H100's)
+} kGpus[] = {{"h100_sxm", "h100", true, true, true},
+             {"h200_sxm", "h200", true, false, false},
+             {"b200_sxm", "b200", true, false, true},
+             {"a100_sxm", "a100_80gb", false, false, true},
+             {"l40s", "l40s", false, false, true}};
 
 // The split data/calibration/fit_attention.py fits on (even) and holds out
 // (odd): whole head configurations, never rows of one shape.
@@ -32,6 +34,14 @@ bool held_out_heads(const KernelSample& s) {
   if (s.cls != KernelClass::context_attention && s.cls != KernelClass::generation_attention) return false;
   const auto parity = static_cast<long long>(s.heads * 31 + s.kv_heads * 7 + s.head_dim) % 2;
   return parity != 0;
+}
+
+// The split data/calibration/fit_gemm.py fits on (bit clear) and holds out
+// (bit set): whole (n, k) weight shapes, by one bit of a multiplicative hash.
+bool held_out_gemm(const KernelSample& s) {
+  if (s.cls != KernelClass::gemm) return false;
+  const auto n = static_cast<std::uint64_t>(s.n), k = static_cast<std::uint64_t>(s.k);
+  return (((n * 2654435761u + k * 40503u) & 0xFFFFFFFFu) >> 16 & 1u) != 0;
 }
 
 Op gemm(const char* name, double batch, double m, double n, double k, DType dtype) {
@@ -172,6 +182,7 @@ std::vector<KernelClassErrors> compare_kernel_tables(const std::shared_ptr<const
         std::string label(name_of(s.cls));
         if (!s.variant.empty()) label += " " + s.variant;
         if (gpu.fitted && held_out_heads(s)) label += " (held-out heads)";
+        if (gpu.gemm_fitted && held_out_gemm(s)) label += " (held-out shapes)";
         const auto [it, added] = index.emplace(engine + "|" + label, out.size());
         if (added)
           out.push_back({gpu.hardware, engine, label, {}, 0, {}, s.variant.find("eager") == std::string::npos});
