@@ -52,33 +52,36 @@ inline void read_link(const JsonView& v, LinkSpec& link) {
   link.efficiency = v.number_or("efficiency", link.efficiency, 1e-3, 1.0);
 }
 
-// "gemm": {"fp8": {"compute_fraction": 0.66, "bandwidth_fraction": 0.78, "extra_kernels": 1}}
-inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
+// Calls f(format, its object) for each key of a table keyed by format name.
+template <class F>
+void for_each_format(const JsonView& table, F&& f) {
   for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
     const auto t = parse_dtype(it.key());
     if (!t || index_of(*t) >= kDTypeCount)
       table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
-    const JsonView g = table.object(it.key().c_str());
+    f(*t, table.object(it.key().c_str()));
+  }
+}
+
+// "gemm": {"fp8": {"compute_fraction": 0.66, "bandwidth_fraction": 0.78, "extra_kernels": 1}}
+inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
+  for_each_format(table, [&](DType t, const JsonView& g) {
     g.only_keys({"compute_fraction", "bandwidth_fraction", "extra_kernels"});
-    GemmAchieved& out = a.gemm[index_of(*t)];
+    GemmAchieved& out = a.gemm[index_of(t)];
     out.compute_fraction = g.number_or("compute_fraction", 0, 0, 1.5);
     out.bandwidth_fraction = g.number_or("bandwidth_fraction", 0, 0, 1.0);
     out.extra_kernels = g.number_or("extra_kernels", 0, 0, 100);
-  }
+  });
 }
 
 // "gemm_kernels": {"bf16": {"floor_us": 2.4, "compute_fraction": 0.83, "bandwidth_fraction": 0.81,
 //                            "iteration_ns": 62, "overlap_exponent": 4, "split_reduce_us": 1.6,
 //                            "wave_us": 0.28, "quantize_us": 0, "split_k_min": 2048}}
 inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
-  for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
-    const auto t = parse_dtype(it.key());
-    if (!t || index_of(*t) >= kDTypeCount)
-      table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
-    const JsonView g = table.object(it.key().c_str());
+  for_each_format(table, [&](DType t, const JsonView& g) {
     g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
                  "split_reduce_us", "wave_us", "quantize_us", "split_k_min"});
-    GemmKernelSpec& out = a.gemm_kernels[index_of(*t)];
+    GemmKernelSpec& out = a.gemm_kernels[index_of(t)];
     out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
     out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
     out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
@@ -88,7 +91,7 @@ inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
     out.wave = g.number_or("wave_us", 0, 0, 1e4) * 1e-6;
     out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
     out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
-  }
+  });
 }
 
 inline void read_achieved(const JsonView& v, HardwareSpec& s) {
