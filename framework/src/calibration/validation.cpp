@@ -121,8 +121,9 @@ void vidur_rows(const PluginRegistry& reg, const std::string& vidur, const char*
   std::vector<double> pred, kernels, meas;
   for (const char* m : {"Llama-2-7b-hf-mlp.csv", "Llama-2-70b-hf-mlp.csv"})
     for (const auto& g : read_vidur_gemms(vidur + "/compute/" + gpu + "/" + m)) {
-      pred.push_back(roofline.time(gemm_op(g)).seconds);
-      kernels.push_back(hardware->time(gemm_op(g)).seconds);
+      const Op op = gemm_op(g);
+      pred.push_back(roofline.time(op).seconds);
+      kernels.push_back(hardware->time(op).seconds);
       meas.push_back(g.seconds);
     }
   const std::string label = std::string("vidur ") + gpu + " GEMMs (" + hw + " roofline)";

@@ -8,7 +8,8 @@
 // the latency of each step, not by the GPU's peaks. When the tiles leave SMs
 // idle the library splits K across them (split-K) and reduces the partial
 // sums. The kernel takes the smooth maximum of three times (the pipeline's
-// latency, the tensor cores' work in whole waves of CTAs, the DRAM traffic)
+// latency, the tensor cores' work in whole waves of CTAs, the DRAM traffic;
+// the p-norm nests, so two smooth_max calls give the three-way one)
 // plus a fixed floor (prologue, epilogue, the smallest kernel's time).
 // Parameters are fitted per GPU and format by data/calibration/fit_gemm.py on
 // measured kernel tables; the GPU's SM count, peaks and bandwidth come from
@@ -20,6 +21,7 @@
 
 #include "genz/sdk/hardware_spec.hpp"
 #include "genz/sdk/op.hpp"
+#include "genz/sdk/smooth_max.hpp"
 
 namespace genz {
 inline namespace v1 {
@@ -30,16 +32,6 @@ inline constexpr double kGemmTiles[][2] = {{128, 128}, {128, 64}, {64, 128}, {64
 
 /// Bytes of A and B one pipeline stage loads per row or column of the tile.
 inline constexpr double kGemmStepBytes = 128;
-
-namespace gemm_kernel_detail {
-
-inline double smooth_max3(double a, double b, double c, double p) noexcept {
-  const double hi = std::max({a, b, c});
-  if (hi <= 0) return 0;
-  return hi * std::pow(std::pow(a / hi, p) + std::pow(b / hi, p) + std::pow(c / hi, p), 1.0 / p);
-}
-
-}  // namespace gemm_kernel_detail
 
 /// Seconds of one GEMM kernel (all op.batch products) with the tile of
 /// tile_m x tile_n; `peak` is the tensor peak of the operator's format.
@@ -59,7 +51,7 @@ inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSp
   const double partials = split > 1 ? op.batch * op.m * op.n * 8 * split : 0;
   const double memory = (op.bytes + partials) / (hw.memory_bandwidth * g.bandwidth_fraction);
   return g.floor + (split > 1 ? g.split_reduce : 0) +
-         gemm_kernel_detail::smooth_max3(latency, compute, memory, g.overlap_exponent);
+         smooth_max(smooth_max(latency, compute, g.overlap_exponent), memory, g.overlap_exponent);
 }
 
 /// The fastest tile's time, plus the activation-quantization kernel where the

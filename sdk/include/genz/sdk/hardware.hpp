@@ -14,6 +14,7 @@
 #include "genz/sdk/json_view.hpp"
 #include "genz/sdk/op.hpp"
 #include "genz/sdk/op_resources.hpp"
+#include "genz/sdk/smooth_max.hpp"
 
 namespace genz {
 inline namespace v1 {
@@ -62,17 +63,6 @@ class Hardware {
   /// Time of one instance of a resolved, non-collective operator.
   virtual OpCost time(const Op& op) const noexcept = 0;
 };
-
-/// Smooth maximum of compute and memory time: a kernel never overlaps the two
-/// perfectly; p = 1 adds them, p -> infinity is the ideal roofline. Fitted on
-/// measured kernels (see data/calibration/).
-inline double smooth_max(double a, double b, double p) noexcept {
-  const double hi = std::max(a, b);
-  if (hi <= 0) return 0;
-  if (!(p < 64)) return hi;
-  const double lo = std::min(a, b);
-  return hi * std::pow(1.0 + std::pow(lo / hi, p), 1.0 / p);
-}
 
 /// Roofline timing from a HardwareSpec. Subclass and override time() to model
 /// a part differently; call RooflineHardware::time() for what you keep.
