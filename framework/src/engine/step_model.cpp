@@ -161,6 +161,7 @@ void StepModel::load(const Graph& graph, Phase phase, double context, double seq
   static_.clear();
   dynamic_.clear();
   counts_.clear();
+  static_.reserve(graph.ops.size());
   const std::size_t stages = layout_.stage_layers.size();
   stage_gpu_.assign(stages, 0.0);
   stage_kernels_.assign(stages, engine_.extra_kernels_per_step);

@@ -34,6 +34,7 @@ struct Seq {
   std::uint32_t group = 0;
   double prefix = 0;  // tokens of its shared prefix still to hand to the cache once computed
   double shared = 0;  // blocks of its context that the group's cache entry holds
+  double limit = 0;   // tokens it holds once its answer is complete (input + output)
   bool prefilling() const noexcept { return cached < prompt; }
   bool done() const noexcept { return generated >= output; }
 };
@@ -370,7 +371,12 @@ class Simulation {
   // newest sequences (recompute) when none are free; false if it had to
   // preempt running[i] itself.
   bool grow(Replica& rep, std::size_t i, double tokens) {
+    // The common case (its blocks suffice) stays inline in the per-token loops.
     if (s_.reserve_output || tokens <= rep.running[i].blocks * s_.block_size) return true;
+    return grow_blocks(rep, i, tokens);
+  }
+
+  [[gnu::noinline]] bool grow_blocks(Replica& rep, std::size_t i, double tokens) {
     const double need = blocks_for(tokens) - rep.running[i].blocks - rep.running[i].shared;
     while (!make_room(rep, need)) {
       const std::size_t victim = rep.running.size() - 1;
@@ -394,7 +400,9 @@ class Simulation {
       if (!make_room(rep, need)) break;
       rep.waiting.pop_front();
       rep.free_blocks -= need;
-      rep.running.push_back(Seq{i, r.input, r.input, need, 0, r.output, last_token_[i], 0, true});
+      Seq q{i, r.input, r.input, need, 0, r.output, last_token_[i], 0, true};
+      q.limit = r.input + r.output;
+      rep.running.push_back(q);
       if (r.scheduled < 0) r.scheduled = now;
     }
   }
@@ -438,6 +446,7 @@ class Simulation {
   Seq new_sequence(std::uint32_t i, double prompt, double hit, double need) {
     RequestResult& rec = out_.requests[i];
     Seq q{i, prompt, hit, need, generated_[i], rec.output, last_token_[i], rec.max_itl, rec.first_token >= 0};
+    q.limit = rec.input + rec.output;
     count_prefix(i, prompt, hit);
     rec.cached = hit;
     const ServingRequest& r = w_.requests[i];
@@ -497,8 +506,7 @@ class Simulation {
       }
       if (prefill_only || budget < query) continue;
       // Engines draft no further than the answer's end.
-      const RequestResult& r = out_.requests[rep.running[i].req];
-      if (!grow(rep, i, std::min(rep.running[i].cached + query, r.input + r.output))) {
+      if (!grow(rep, i, std::min(rep.running[i].cached + query, rep.running[i].limit))) {
         --i;
         continue;
       }
