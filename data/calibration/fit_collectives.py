@@ -7,7 +7,10 @@ CUDA-graph replay as the engines run them:
 
 NCCL (nccl_2.29.2/nccl.csv, every kind) chooses among its protocols the fastest for each
 message, as its tuner does: LL (low latency, half the bandwidth: 8-byte stores carry a
-4-byte flag), LL128 and Simple, ring traffic. Each engine's own all-reduce (custom_allreduce
+4-byte flag), LL128 and Simple, ring traffic for all-reduce, all-gather and reduce-scatter;
+all-to-all is point to point, sent to every peer at once ("pairwise": (n-1)/n x bytes, one
+step, so its latency barely grows with the ranks), in a small-message and a bulk protocol.
+Each engine's own all-reduce (custom_allreduce
 tables) adds one-shot (every GPU reads each peer's whole buffer: (n-1) x bytes, one step) and
 two-shot (reduce-scatter then all-gather through peer memory: 2(n-1)/n x bytes, two steps)
 algorithms below a size limit; NCCL is the fall-back. The link bandwidth is the data sheet's
@@ -16,13 +19,14 @@ NVLink) and B200 (NVLink 5) by their data sheets. Held out: the message sizes of
 each table (whole sizes, every rank count), and every H200 and B200 row (genz validate).
 
 Usage: python3 data/calibration/fit_collectives.py ../shared/data
-Prints the "collectives" sections to paste into the engine files, and the errors.
+Rewrites the "algorithms" lists of the "collectives" sections of
+framework/data/engines/{trtllm,vllm,sglang}.jsonc and prints the errors.
 Pure Python (Debian's python3, no numpy): Nelder-Mead on the mean squared log error.
 """
 import csv, gzip, math, os, sys
 
 LINK = 450e9  # H100 NVLink 4, bytes/s per direction (data sheet)
-KINDS = ("all_reduce", "all_gather", "reduce_scatter", "alltoall")
+KINDS = ("all_reduce", "all_gather", "reduce_scatter", "all_to_all")
 
 
 def rows(path):
@@ -46,6 +50,8 @@ def algo_time(a, kind, n, nbytes):
         return lat + ring_steps(kind, n) * step + ring_traffic(kind, n) * nbytes / (LINK * frac)
     if a["traffic"] == "switch":  # NVLink SHARP: the switch reduces; each GPU sends and receives its buffer once
         return lat + 2 * step + nbytes / (LINK * frac)
+    if a["traffic"] == "pairwise":  # all-to-all: every peer at once
+        return lat + step + (n - 1) / n * nbytes / (LINK * frac)
     if a["traffic"] == "one_shot":
         return lat + step + (n - 1) * nbytes / (LINK * frac)
     return lat + 2 * step + 2 * (n - 1) / n * nbytes / (LINK * frac)  # two_shot
@@ -139,7 +145,8 @@ def split(samples):
 def nccl_samples(data, gpu="h100_sxm"):
     d = f"{data}/aiconfigurator-kernels/{gpu}"
     path = [f"{d}/{x}/nccl.csv" for x in os.listdir(d) if x.startswith("nccl_")][0]
-    return [(r["op_name"], int(r["num_gpus"]), float(r["message_size"]) * (2 if r["nccl_dtype"] == "half" else 1),
+    name = {"alltoall": "all_to_all"}
+    return [(name.get(r["op_name"], r["op_name"]), int(r["num_gpus"]), float(r["message_size"]) * (2 if r["nccl_dtype"] == "half" else 1),
              float(r["latency_ms"]) * 1e-3) for r in rows(path)]
 
 
@@ -148,29 +155,101 @@ def custom_samples(path, backend=None):
             for r in rows(path) if backend is None or r.get("backend") == backend]
 
 
-NCCL = [dict(name="nccl_ll", library="nccl", kinds=["all"], traffic="ring", latency_us=4, step_us=0.6,
+RING = ["all_reduce", "all_gather", "reduce_scatter"]
+NCCL = [dict(name="nccl_ll", library="nccl", kinds=RING, traffic="ring", latency_us=4, step_us=0.6,
              link_fraction=0.2),
-        dict(name="nccl_ll128", library="nccl", kinds=["all"], traffic="ring", latency_us=6, step_us=1.0,
+        dict(name="nccl_ll128", library="nccl", kinds=RING, traffic="ring", latency_us=6, step_us=1.0,
              link_fraction=0.6),
-        dict(name="nccl_simple", library="nccl", kinds=["all"], traffic="ring", latency_us=10, step_us=2,
+        dict(name="nccl_simple", library="nccl", kinds=RING, traffic="ring", latency_us=10, step_us=2,
              link_fraction=0.9),
         dict(name="nccl_nvls", library="nccl", kinds=["all_reduce"], traffic="switch", latency_us=15, step_us=1,
-             link_fraction=0.7)]
+             link_fraction=0.7),
+        dict(name="nccl_p2p_ll", library="nccl", kinds=["all_to_all"], traffic="pairwise", latency_us=5,
+             step_us=0.5, link_fraction=0.1),
+        dict(name="nccl_p2p_simple", library="nccl", kinds=["all_to_all"], traffic="pairwise", latency_us=8,
+             step_us=1, link_fraction=0.6)]
 CUSTOM = [dict(name="one_shot", library="custom", kinds=["all_reduce"], traffic="one_shot", latency_us=2.5,
                step_us=0.3, link_fraction=0.5, max_bytes=1 << 20),
           dict(name="two_shot", library="custom", kinds=["all_reduce"], traffic="two_shot", latency_us=4,
                step_us=1, link_fraction=0.5, max_bytes=16 << 20)]
 
 
-def show(name, algos):
-    print(f"  {name}:")
+def algorithm_json(a):
+    keys = ["name", "library", "kinds", "traffic", "latency_us", "step_us", "link_fraction"]
+    keys += ["max_bytes"] if "max_bytes" in a else []
+
+    def value(v):
+        if isinstance(v, float):
+            return f"{v:.3g}"
+        if isinstance(v, str):
+            return f'"{v}"'
+        return "[" + ", ".join(f'"{x}"' for x in v) + "]"
+
+    return "{" + ", ".join(f'"{k}": {value(a[k])}' for k in keys) + "}"
+
+
+def rewrite(path, algos):
+    """Replaces the "algorithms" list of the file's "collectives" section."""
+    text = open(path).read()
+    start = text.index('"algorithms": [', text.index('"collectives"'))
+    end = text.index("]}", start) + 2
+    indent = " " * (start - text.rindex("\n", 0, start) - 1)
+    lines = [algorithm_json(a) for a in algos]
+    body = '"algorithms": [' + (",\n" + indent + " ").join(lines) + "]}"
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text[:start] + body + text[end:])
+    os.replace(tmp, path)
+
+
+# Parts whose NVLink differs from the H100's (NVLink 3 on the A100, NVLink 5 and
+# its switch on the B200): two scales on the engines' algorithms, fitted on half
+# of the message sizes of the part's own NCCL table; its engines' all-reduce
+# tables are held out whole (genz validate).
+PARTS = [("b200", "b200_sxm", 900e9), ("a100_80gb", "a100_sxm", 300e9)]
+SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../plugins/hardware/nvidia/specs")
+BEGIN, END = "  // collectives: generated by data/calibration/fit_collectives.py", "  // end collectives"
+
+
+def scaled(algos, latency, bandwidth):
+    out = []
     for a in algos:
-        keys = ["name", "library", "kinds", "traffic", "latency_us", "step_us", "link_fraction"]
-        keys += ["max_bytes"] if "max_bytes" in a else []
-        print("    {" + ", ".join(f'"{k}": ' + (f'{a[k]:.3g}' if isinstance(a[k], float) else
-                                                     ('"' + a[k] + '"' if isinstance(a[k], str) else
-                                                      "[" + ", ".join(f'"{v}"' for v in a[k]) + "]"))
-                                  for k in keys) + "},")
+        b = dict(a)
+        b["latency_us"], b["step_us"] = a["latency_us"] * latency, a["step_us"] * latency
+        b["link_fraction"] = min(1.0, a["link_fraction"] * bandwidth)
+        out.append(b)
+    return out
+
+
+def fit_part(nccl, data, gpu, link):
+    global LINK
+    LINK = link
+    train, test = split(nccl_samples(data, gpu))
+    f = lambda x: loss(scaled(nccl, math.exp(x[0]), math.exp(x[1])), train)
+    x = nelder_mead(f, [0.3, 0.0], [0.3, 0.3], 400)
+    lat, bw = math.exp(x[0]), math.exp(x[1])
+    fitted = scaled(nccl, lat, bw)
+    print(f"{gpu}: latency x{lat:.3f}, link fraction x{bw:.3f}; fit {stats(fitted, train)}; "
+          f"held-out sizes {stats(fitted, test)}")
+    LINK = 450e9
+    return lat, bw
+
+
+def write_part(name, gpu, lat, bw):
+    path = os.path.join(SPECS, name + ".jsonc")
+    text = open(path).read()
+    block = (f"{BEGIN} (fitted on {gpu})\n"
+             f'  "intra_node": {{"collective_latency_scale": {lat:.4f}, "collective_bandwidth_scale": {bw:.4f}}},\n'
+             f"{END}\n")
+    if BEGIN in text:
+        start = text.index(BEGIN)
+        end = text.index(END, start) + len(END) + 1
+    else:
+        start = end = text.index('"achieved": {', text.index('"interconnect"')) + len('"achieved": {\n')
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text[:start] + block + text[end:])
+    os.replace(tmp, path)
 
 
 def main():
@@ -178,9 +257,13 @@ def main():
     ns = nccl_samples(data)
     train, test = split(ns)
     nccl = fit(NCCL, train)
-    show("NCCL 2.29 (all engines)", nccl)
-    print(f"  NCCL fit {stats(nccl, train)}; held-out sizes {stats(nccl, test)}")
+    print(f"NCCL 2.29 (all engines): fit {stats(nccl, train)}; held-out sizes {stats(nccl, test)}")
+    for kind in KINDS:
+        print(f"  {kind}: held-out sizes {stats(nccl, [s for s in test if s[0] == kind])}")
+    for name, gpu, link in PARTS:
+        write_part(name, gpu, *fit_part(nccl, data, gpu, link))
     d = f"{data}/aiconfigurator-kernels/h100_sxm"
+    engines = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../framework/data/engines")
     for engine, path, backend in [("trtllm", f"{d}/trtllm_1.3.0rc20/custom_allreduce.csv", None),
                                   ("vllm", f"{d}/other_backends/vllm_0.24.0_custom_allreduce.csv.gz", "vllm_graph"),
                                   ("sglang", f"{d}/other_backends/sglang_0.5.14_custom_allreduce.csv.gz",
@@ -188,8 +271,8 @@ def main():
         cs = custom_samples(path, backend)
         tr, te = split(cs)
         custom = fit(CUSTOM, tr, fixed=nccl)
-        show(engine, custom)
-        print(f"  {engine} fit {stats(nccl + custom, tr)}; held-out sizes {stats(nccl + custom, te)}")
+        rewrite(os.path.join(engines, engine + ".jsonc"), custom + nccl)
+        print(f"{engine}: fit {stats(nccl + custom, tr)}; held-out sizes {stats(nccl + custom, te)}")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ done
 # (pure Python on both cores, about 15 minutes).
 python3 data/calibration/fit_gemm.py "$DATA"
 # The engines' collectives (NCCL protocols, their own all-reduce) and
-# attention kernels, on aiconfigurator's H100 tables: print the "collectives"
+# attention kernels, on aiconfigurator's H100 tables: rewrite the "collectives"
 # and "attention" sections of framework/data/engines/{trtllm,vllm,sglang}.jsonc
 # (pure Python, about 1 and 8 minutes).
 python3 data/calibration/fit_collectives.py "$DATA"

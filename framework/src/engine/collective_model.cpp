@@ -39,7 +39,8 @@ CollectiveTraffic read_traffic(const JsonView& a) {
   if (t == "switch") return CollectiveTraffic::switch_;
   if (t == "one_shot") return CollectiveTraffic::one_shot;
   if (t == "two_shot") return CollectiveTraffic::two_shot;
-  a.fail("traffic", "\"ring\", \"switch\", \"one_shot\" or \"two_shot\"", "\"" + t + "\"");
+  if (t == "pairwise") return CollectiveTraffic::pairwise;
+  a.fail("traffic", "\"ring\", \"switch\", \"one_shot\", \"two_shot\" or \"pairwise\"", "\"" + t + "\"");
 }
 
 CollectiveAlgorithm read_algorithm(const JsonView& a) {
@@ -79,18 +80,21 @@ CollectiveProfile read_collectives(const JsonView& v) {
 }
 
 double algorithm_seconds(const CollectiveAlgorithm& a, CollectiveKind kind, unsigned ranks, double bytes,
-                         double link_bandwidth) {
+                         const LinkSpec& link) {
   const double n = ranks;
-  const double bw = link_bandwidth * a.link_fraction;
+  const double bw = link.bandwidth * std::min(1.0, a.link_fraction * link.collective_bandwidth_scale);
+  const double latency = a.latency * link.collective_latency_scale, step = a.step * link.collective_latency_scale;
   switch (a.traffic) {
     case CollectiveTraffic::ring:
-      return a.latency + ring_steps(kind, ranks) * a.step + ring_traffic(kind, ranks) * bytes / bw;
+      return latency + ring_steps(kind, ranks) * step + ring_traffic(kind, ranks) * bytes / bw;
     case CollectiveTraffic::switch_:
-      return a.latency + 2 * a.step + bytes / bw;
+      return latency + 2 * step + bytes / bw;
     case CollectiveTraffic::one_shot:
-      return a.latency + a.step + (n - 1) * bytes / bw;
+      return latency + step + (n - 1) * bytes / bw;
     case CollectiveTraffic::two_shot:
-      return a.latency + 2 * a.step + 2 * (n - 1) / n * bytes / bw;
+      return latency + 2 * step + 2 * (n - 1) / n * bytes / bw;
+    case CollectiveTraffic::pairwise:
+      return latency + step + (n - 1) / n * bytes / bw;
   }
   return 0;
 }
@@ -105,7 +109,7 @@ std::optional<double> engine_collective_seconds(const CollectiveProfile& p, cons
     double best = std::numeric_limits<double>::infinity();
     for (const CollectiveAlgorithm& a : p.algorithms) {
       if (!(a.kinds & bit(kind)) || (nccl_only && !a.nccl) || (a.max_bytes > 0 && bytes > a.max_bytes)) continue;
-      best = std::min(best, algorithm_seconds(a, kind, ranks, bytes, q.intra.bandwidth));
+      best = std::min(best, algorithm_seconds(a, kind, ranks, bytes, q.intra));
     }
     if (!(best < std::numeric_limits<double>::infinity())) covered = false;
     return best;

@@ -22,6 +22,16 @@ std::unique_ptr<Hardware> make_preset(const void* user_data, std::string_view co
   return std::make_unique<RooflineHardware>(*static_cast<const HardwareSpec*>(user_data), hardware_options(config));
 }
 
+// The fitted values win; the part's own link values beside them (the
+// collective scales fitted on its own tables) stay.
+void update_keeping_link(nlohmann::json& section, const nlohmann::json& fitted) {
+  const nlohmann::json own = section.contains("intra_node") ? section["intra_node"] : nlohmann::json::object();
+  section.update(fitted);
+  if (!own.is_object() || own.empty() || !section.contains("intra_node") || !section["intra_node"].is_object()) return;
+  for (auto it = own.begin(); it != own.end(); ++it)
+    if (!section["intra_node"].contains(it.key())) section["intra_node"][it.key()] = it.value();
+}
+
 }  // namespace
 
 std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::size_t spec_count,
@@ -55,7 +65,7 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
       for (const char* section : {"achieved", "engine_host"})
         if (fitted.contains(section)) {
           if (doc.contains(section) && doc[section].is_object())
-            doc[section].update(fitted[section]);
+            update_keeping_link(doc[section], fitted[section]);
           else
             doc[section] = fitted[section];
         }

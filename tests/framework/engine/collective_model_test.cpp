@@ -50,6 +50,24 @@ TEST(CollectiveModel, TimeGrowsWithMessageAndRanks) {
             *engine_collective_seconds(p, nvlink_all_reduce(1e6, 8)));
 }
 
+// NCCL runs all-to-all as sends to every peer at once, not around a ring: its
+// small-message time barely grows with the ranks (measured on 8 H100: 7.4 us
+// against 6.5 on 2, aiconfigurator's nccl.csv).
+TEST(CollectiveModel, AllToAllSendsToEveryPeerAtOnce) {
+  const CollectiveProfile& p = find_engine("trtllm")->collectives;
+  auto q = nvlink_all_reduce(4096, 2);
+  q.kind = CollectiveKind::all_to_all;
+  const double two = *engine_collective_seconds(p, q);
+  q.ranks = q.ranks_per_node = 8;
+  const double eight = *engine_collective_seconds(p, q);
+  EXPECT_LT(eight, 1.2 * two);
+  // Large messages: (n-1)/n of the buffer leaves each GPU at the link's rate.
+  q.bytes = 512e6;
+  const double large = *engine_collective_seconds(p, q);
+  EXPECT_GT(large, 7.0 / 8 * 512e6 / 450e9);
+  EXPECT_LT(large, 7.0 / 8 * 512e6 / (0.3 * 450e9));
+}
+
 TEST(CollectiveModel, BadSectionsAreClearErrors) {
   const auto bad = [](const std::string& collectives) {
     try {

@@ -24,6 +24,7 @@ enum class CollectiveTraffic : std::uint8_t {
   switch_,   // NVLink SHARP (NVLS): the switch reduces; each GPU sends and receives its buffer once; 2 steps
   one_shot,  // every GPU reads each peer's whole buffer: (n-1) x bytes, one step
   two_shot,  // reduce-scatter then all-gather through peer memory: 2(n-1)/n x bytes, two steps
+  pairwise,  // NCCL's all-to-all: sends to every peer at once, (n-1)/n x bytes, one step
 };
 
 struct CollectiveAlgorithm {
@@ -46,9 +47,10 @@ struct CollectiveProfile {
 /// Reads an engine file's "collectives" object.
 CollectiveProfile read_collectives(const JsonView& v);
 
-/// Seconds of one algorithm for a collective inside one node.
+/// Seconds of one algorithm for a collective inside one node, on `link`
+/// (its data-sheet bandwidth and the part's collective scales).
 double algorithm_seconds(const CollectiveAlgorithm& a, CollectiveKind kind, unsigned ranks, double bytes,
-                         double link_bandwidth);
+                         const LinkSpec& link);
 
 /// The engine's time for a collective (hierarchical across nodes, the
 /// inter-node part as genz::collective_seconds prices it); nullopt where the

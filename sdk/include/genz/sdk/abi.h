@@ -14,6 +14,8 @@
  * RunSummary::metrics and ::series).
  * ABI 4: hardware_spec.hpp's AchievedSpec gained gemm_kernels (GEMM kernels
  * timed per tile, gemm_kernel.hpp).
+ * ABI 5: LinkSpec gained collective_latency_scale and
+ * collective_bandwidth_scale (the engines' collectives on other parts).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -21,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 4u
+#define GENZ_PLUGIN_ABI_VERSION 5u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

@@ -108,6 +108,10 @@ inline void read_achieved(const JsonView& v, HardwareSpec& s) {
     const JsonView link = v.object("intra_node");
     s.intra_node.latency = link.number_or("latency_us", s.intra_node.latency * 1e6, 0, 1e5) * 1e-6;
     s.intra_node.efficiency = link.number_or("efficiency", s.intra_node.efficiency, 1e-3, 1.0);
+    s.intra_node.collective_latency_scale =
+        link.number_or("collective_latency_scale", s.intra_node.collective_latency_scale, 0.1, 10);
+    s.intra_node.collective_bandwidth_scale =
+        link.number_or("collective_bandwidth_scale", s.intra_node.collective_bandwidth_scale, 0.1, 10);
   }
 }
 
@@ -201,14 +205,17 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
                  {"l2_MiB", s.l2_bytes / kMiB}};
   j["interconnect"]["intra_node"] = {{"kind", s.intra_node.kind}, {"bandwidth_GBps", s.intra_node.bandwidth / kGiga}};
   const AchievedSpec& a = s.achieved;
-  j["achieved"] = {
-      {"compute_fraction", a.compute_fraction},
-      {"bandwidth_fraction", a.bandwidth_fraction},
-      {"kernel_overhead_us", a.kernel_overhead * 1e6},
-      {"overlap_exponent", a.overlap_exponent},
-      {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
-      {"attention_fraction", a.attention_fraction},
-      {"intra_node", {{"latency_us", s.intra_node.latency * 1e6}, {"efficiency", s.intra_node.efficiency}}}};
+  j["achieved"] = {{"compute_fraction", a.compute_fraction},
+                   {"bandwidth_fraction", a.bandwidth_fraction},
+                   {"kernel_overhead_us", a.kernel_overhead * 1e6},
+                   {"overlap_exponent", a.overlap_exponent},
+                   {"cta_bandwidth_GBps", a.cta_bandwidth / kGiga},
+                   {"attention_fraction", a.attention_fraction},
+                   {"intra_node",
+                    {{"latency_us", s.intra_node.latency * 1e6},
+                     {"efficiency", s.intra_node.efficiency},
+                     {"collective_latency_scale", s.intra_node.collective_latency_scale},
+                     {"collective_bandwidth_scale", s.intra_node.collective_bandwidth_scale}}}};
   for (std::size_t d = 0; d < a.gemm.size(); ++d) {
     const GemmAchieved& g = a.gemm[d];
     if (g.compute_fraction > 0 || g.bandwidth_fraction > 0 || g.extra_kernels > 0)

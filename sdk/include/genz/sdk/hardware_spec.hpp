@@ -18,6 +18,12 @@ struct LinkSpec {
   double bandwidth = 0;     // data sheet, bytes/s per direction per accelerator
   double latency = 0;       // achieved per-collective latency, seconds
   double efficiency = 0.8;  // achieved fraction of bandwidth in collectives
+  // The engines' collective algorithms (framework/data/engines, fitted on the
+  // H100's NVLink 4) on this part's links: their fixed costs take this many
+  // times as long, and they reach this many times their link fraction. Fitted
+  // per part on its own tables (data/calibration/fit_collectives.py).
+  double collective_latency_scale = 1;
+  double collective_bandwidth_scale = 1;
 };
 
 /// GEMMs of one compute format where they differ from the part's general
