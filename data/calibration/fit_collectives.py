@@ -11,8 +11,9 @@ message, as its tuner does: LL (low latency, half the bandwidth: 8-byte stores c
 all-to-all is point to point, sent to every peer at once ("pairwise": (n-1)/n x bytes, one
 step, so its latency barely grows with the ranks), in a small-message and a bulk protocol.
 Each engine's own all-reduce (custom_allreduce
-tables) adds one-shot (every GPU reads each peer's whole buffer: (n-1) x bytes, one step) and
-two-shot (reduce-scatter then all-gather through peer memory: 2(n-1)/n x bytes, two steps)
+tables) adds one-shot (every GPU reads each peer's whole buffer: (n-1) x bytes, a flag
+exchange per peer) and two-shot (reduce-scatter then all-gather through peer memory:
+2(n-1)/n x bytes, two exchanges per peer: small messages take 2.4 us on 2 H100s, 3.4 on 8)
 algorithms below a size limit; NCCL is the fall-back. The link bandwidth is the data sheet's
 (H100 NVLink 4: 450 GB/s per direction), so the fitted values transfer to the H200 (same
 NVLink) and B200 (NVLink 5) by their data sheets. Held out: the message sizes of odd rank in
@@ -52,9 +53,9 @@ def algo_time(a, kind, n, nbytes):
         return lat + 2 * step + nbytes / (LINK * frac)
     if a["traffic"] == "pairwise":  # all-to-all: every peer at once
         return lat + step + (n - 1) / n * nbytes / (LINK * frac)
-    if a["traffic"] == "one_shot":
-        return lat + step + (n - 1) * nbytes / (LINK * frac)
-    return lat + 2 * step + 2 * (n - 1) / n * nbytes / (LINK * frac)  # two_shot
+    if a["traffic"] == "one_shot":  # peer-memory kernels exchange a flag with each peer per phase
+        return lat + (n - 1) * step + (n - 1) * nbytes / (LINK * frac)
+    return lat + 2 * (n - 1) * step + 2 * (n - 1) / n * nbytes / (LINK * frac)  # two_shot
 
 
 def best(algos, kind, n, nbytes):
@@ -89,10 +90,16 @@ def nelder_mead(f, x0, steps, iters=2500):
     return pts[0]
 
 
+# A timing more than about 40 % off the model weighs no more than that: the
+# tables hold a few isolated outliers (38 us between neighbours of 3.5 us in
+# SGLang's 8-GPU all-reduce) that would otherwise bend whole algorithms.
+OUTLIER = math.log(1.4) ** 2
+
+
 def loss(algos, samples):
     s = 0.0
     for kind, n, nbytes, t in samples:
-        s += math.log(best(algos, kind, n, nbytes) / t) ** 2
+        s += min(OUTLIER, math.log(best(algos, kind, n, nbytes) / t) ** 2)
     return s / len(samples)
 
 

@@ -89,10 +89,11 @@ double algorithm_seconds(const CollectiveAlgorithm& a, CollectiveKind kind, unsi
       return latency + ring_steps(kind, ranks) * step + ring_traffic(kind, ranks) * bytes / bw;
     case CollectiveTraffic::switch_:
       return latency + 2 * step + bytes / bw;
+    // Peer-memory kernels signal and poll a flag per peer in each phase.
     case CollectiveTraffic::one_shot:
-      return latency + step + (n - 1) * bytes / bw;
+      return latency + (n - 1) * step + (n - 1) * bytes / bw;
     case CollectiveTraffic::two_shot:
-      return latency + 2 * step + 2 * (n - 1) / n * bytes / bw;
+      return latency + 2 * (n - 1) * step + 2 * (n - 1) / n * bytes / bw;
     case CollectiveTraffic::pairwise:
       return latency + step + (n - 1) / n * bytes / bw;
   }

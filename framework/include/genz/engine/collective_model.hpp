@@ -22,8 +22,8 @@ namespace genz {
 enum class CollectiveTraffic : std::uint8_t {
   ring,      // NCCL ring: 2(n-1)/n x bytes for all-reduce, (n-1)/n otherwise; 2(n-1) or n-1 steps
   switch_,   // NVLink SHARP (NVLS): the switch reduces; each GPU sends and receives its buffer once; 2 steps
-  one_shot,  // every GPU reads each peer's whole buffer: (n-1) x bytes, one step
-  two_shot,  // reduce-scatter then all-gather through peer memory: 2(n-1)/n x bytes, two steps
+  one_shot,  // every GPU reads each peer's whole buffer: (n-1) x bytes, one flag exchange per peer
+  two_shot,  // reduce-scatter then all-gather through peer memory: 2(n-1)/n x bytes, two exchanges per peer
   pairwise,  // NCCL's all-to-all: sends to every peer at once, (n-1)/n x bytes, one step
 };
 
