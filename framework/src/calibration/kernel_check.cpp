@@ -79,6 +79,40 @@ Op attention(const KernelSample& s) {
   return op;
 }
 
+// DeepSeek-V3's MLA dimensions (config.json: kv_lora_rank 512,
+// qk_nope_head_dim 128, qk_rope_head_dim 64, v_head_dim 128), the shapes
+// aiconfigurator measured. Prefill runs ordinary attention over the expanded
+// per-head keys (192) and values (128); decode attends, per query head, over
+// the shared latent cache (512 + 64, its first 512 the values): the same
+// operators the deepseek_v3 graph builds (graph_builder.cpp, mla_attention).
+Op mla_attention(const KernelSample& s) {
+  constexpr double kLatent = 512, kNope = 128, kRope = 64, kValue = 128;
+  Op op;
+  op.kind = OpKind::attention;
+  op.set_name("mla_attention");
+  op.batch = s.batch;
+  op.heads = s.heads;
+  op.a_dtype = s.dtype;
+  op.kv_dtype = s.kv_dtype;
+  if (s.cls == KernelClass::mla_context) {
+    op.kv_heads = s.heads;
+    op.head_dim_qk = kNope + kRope;
+    op.head_dim_v = kValue;
+    op.q_len = s.isl;
+    op.kv_len = s.isl + s.step;
+    op.causal = true;
+  } else {
+    op.kv_heads = 1;
+    op.head_dim_qk = kLatent + kRope;
+    op.head_dim_v = kLatent;
+    op.kv_shared = true;
+    op.q_len = 1;
+    op.kv_len = s.step + 1;
+    op.context_dependent = true;
+  }
+  return op;
+}
+
 // One rank of a fused MoE layer under balanced routing: its experts share
 // the rank's token-expert pairs evenly, each active expert runs its slice of
 // gate/up and down as one group of a grouped GEMM.
@@ -120,6 +154,10 @@ std::vector<Op> kernel_ops(const KernelSample& s, const EngineProfile& engine) {
     case KernelClass::moe:
       ops = moe(s);
       break;
+    case KernelClass::mla_context:
+    case KernelClass::mla_generation:
+      ops.push_back(mla_attention(s));
+      break;
     default:
       return ops;
   }
@@ -132,8 +170,6 @@ std::optional<double> predict_kernel(const KernelSample& s, const KernelModel& m
     if (why) *why = reason;
     return std::nullopt;
   };
-  if (s.cls == KernelClass::mla_context || s.cls == KernelClass::mla_generation)
-    return refuse("MLA kernels are not compared yet");
   if (s.window > 0 && s.window < s.isl + s.step) return refuse("sliding-window attention is not modelled");
   if (s.cls == KernelClass::custom_all_reduce || s.cls == KernelClass::nccl) {
     CollectiveQuery q;
