@@ -57,25 +57,27 @@ Op gemm(const char* name, double batch, double m, double n, double k, DType dtyp
   return op;
 }
 
-Op attention(const KernelSample& s) {
+// The sequences of an attention or MLA row: prefill (its new tokens after
+// `step` cached ones, causal) or one decode token over step + 1.
+Op attention_over(const KernelSample& s, const char* name, bool prefill) {
   Op op;
   op.kind = OpKind::attention;
-  op.set_name("attention");
+  op.set_name(name);
   op.batch = s.batch;
   op.heads = s.heads;
-  op.kv_heads = s.kv_heads;
-  op.head_dim_qk = op.head_dim_v = s.head_dim;
   op.a_dtype = s.dtype;
   op.kv_dtype = s.kv_dtype;
-  if (s.cls == KernelClass::context_attention) {
-    op.q_len = s.isl;
-    op.kv_len = s.isl + s.step;
-    op.causal = true;
-  } else {
-    op.q_len = 1;
-    op.kv_len = s.step + 1;
-    op.context_dependent = true;
-  }
+  op.q_len = prefill ? s.isl : 1;
+  op.kv_len = prefill ? s.isl + s.step : s.step + 1;
+  op.causal = prefill;
+  op.context_dependent = !prefill;
+  return op;
+}
+
+Op attention(const KernelSample& s) {
+  Op op = attention_over(s, "attention", s.cls == KernelClass::context_attention);
+  op.kv_heads = s.kv_heads;
+  op.head_dim_qk = op.head_dim_v = s.head_dim;
   return op;
 }
 
@@ -87,29 +89,12 @@ Op attention(const KernelSample& s) {
 // operators the deepseek_v3 graph builds (graph_builder.cpp, mla_attention).
 Op mla_attention(const KernelSample& s) {
   constexpr double kLatent = 512, kNope = 128, kRope = 64, kValue = 128;
-  Op op;
-  op.kind = OpKind::attention;
-  op.set_name("mla_attention");
-  op.batch = s.batch;
-  op.heads = s.heads;
-  op.a_dtype = s.dtype;
-  op.kv_dtype = s.kv_dtype;
-  if (s.cls == KernelClass::mla_context) {
-    op.kv_heads = s.heads;
-    op.head_dim_qk = kNope + kRope;
-    op.head_dim_v = kValue;
-    op.q_len = s.isl;
-    op.kv_len = s.isl + s.step;
-    op.causal = true;
-  } else {
-    op.kv_heads = 1;
-    op.head_dim_qk = kLatent + kRope;
-    op.head_dim_v = kLatent;
-    op.kv_shared = true;
-    op.q_len = 1;
-    op.kv_len = s.step + 1;
-    op.context_dependent = true;
-  }
+  const bool prefill = s.cls == KernelClass::mla_context;
+  Op op = attention_over(s, "mla_attention", prefill);
+  op.kv_heads = prefill ? s.heads : 1;
+  op.head_dim_qk = prefill ? kNope + kRope : kLatent + kRope;
+  op.head_dim_v = prefill ? kValue : kLatent;
+  op.kv_shared = !prefill;
   return op;
 }
 
