@@ -101,6 +101,19 @@ TEST(HardwarePresets, MeasuredPartsCarryTheirCalibration) {
   ASSERT_NE(rtx3090->spec().host_for("hf"), nullptr);  // eager PyTorch's CPU cost, fitted
 }
 
+// The B200 borrows the H100's calibration (its link's latency and efficiency)
+// and keeps its own collective scales beside them.
+TEST(HardwarePresets, BorrowedCalibrationKeepsThePartsOwnLinkValues) {
+  const auto h100 = test::plugins().create<Hardware>(PluginKind::hardware, "h100");
+  const auto b200 = test::plugins().create<Hardware>(PluginKind::hardware, "b200");
+  const LinkSpec& own = b200->spec().intra_node;
+  EXPECT_DOUBLE_EQ(own.latency, h100->spec().intra_node.latency);
+  EXPECT_DOUBLE_EQ(own.efficiency, h100->spec().intra_node.efficiency);
+  EXPECT_GT(own.collective_latency_scale, 1.2);
+  EXPECT_LT(own.collective_bandwidth_scale, 1.0);
+  EXPECT_DOUBLE_EQ(h100->spec().intra_node.collective_latency_scale, 1.0);
+}
+
 // Every number in a shipped spec file has a source: the file opens with a
 // comment naming the data sheet, and no number is left without one.
 TEST(HardwarePresets, SpecFilesCiteTheirSources) {

@@ -22,16 +22,6 @@ std::unique_ptr<Hardware> make_preset(const void* user_data, std::string_view co
   return std::make_unique<RooflineHardware>(*static_cast<const HardwareSpec*>(user_data), hardware_options(config));
 }
 
-// The fitted values win; the part's own link values beside them (the
-// collective scales fitted on its own tables) stay.
-void update_keeping_link(nlohmann::json& section, const nlohmann::json& fitted) {
-  const nlohmann::json own = section.contains("intra_node") ? section["intra_node"] : nlohmann::json::object();
-  section.update(fitted);
-  if (!own.is_object() || own.empty() || !section.contains("intra_node") || !section["intra_node"].is_object()) return;
-  for (auto it = own.begin(); it != own.end(); ++it)
-    if (!section["intra_node"].contains(it.key())) section["intra_node"][it.key()] = it.value();
-}
-
 }  // namespace
 
 std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::size_t spec_count,
@@ -61,11 +51,12 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
     if (const auto* cal = find_file(calibrations, calibration_count, source)) {
       const nlohmann::json fitted = parse_json(cal->text, std::string("calibration ") + cal->name);
       // The fitted values win; what the spec adds beside them (its GEMM
-      // fractions per format, from other tables) stays.
+      // fractions per format, its link's collective scales, from other
+      // tables) stays, at any depth.
       for (const char* section : {"achieved", "engine_host"})
         if (fitted.contains(section)) {
           if (doc.contains(section) && doc[section].is_object())
-            update_keeping_link(doc[section], fitted[section]);
+            doc[section].update(fitted[section], /*merge_objects=*/true);
           else
             doc[section] = fitted[section];
         }
