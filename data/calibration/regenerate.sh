@@ -36,3 +36,9 @@ python3 data/calibration/fit_gemm.py "$DATA"
 # (pure Python, about 1 and 8 minutes).
 python3 data/calibration/fit_collectives.py "$DATA"
 python3 data/calibration/fit_attention.py "$DATA"
+# TensorRT-LLM 0.14's serving overheads behind Triton, on the published
+# online-serving runs of the H100 (the H200 runs held out): rewrites the
+# "serving" section of framework/data/engines/trtllm.jsonc and the
+# conversation dataset's length spread in
+# framework/src/serving/published_serving.cpp (about two minutes).
+python3 data/calibration/fit_serving.py "$DATA"

@@ -123,7 +123,10 @@ po::options_description describe_options() {
   sim.add_options()("rate", po::value<double>(), "Poisson arrivals, requests per second")(
       "concurrency", po::value<std::string>(), "closed loop: clients that send their next request when answered")(
       "duration", po::value<double>(), "seconds of Poisson arrivals (with --rate)")(
-      "lengths", po::value<std::string>(), "request lengths: fixed (--input-tokens/--output-tokens), chat, trace")(
+      "lengths", po::value<std::string>(),
+      "request lengths: fixed (--input-tokens/--output-tokens), chat, trace, lognormal (around "
+      "--input-tokens/--output-tokens)")("length-spread", po::value<double>(),
+                                         "--lengths lognormal: sigma of the lengths' logarithm (default 0.6)")(
       "dp", po::value<std::string>(), "data-parallel replicas behind the router (1..1024)")(
       "router", po::value<std::string>(), "round_robin (default) or least_loaded")(
       "max-seqs", po::value<std::string>(), "sequences per step (default: the engine's)")(
@@ -213,6 +216,7 @@ void fill_simulate(Options& o, const po::variables_map& vm) {
   };
   num("rate", o.rate);
   num("duration", o.duration);
+  num("length-spread", o.length_spread);
   num("max-tokens", o.max_tokens);
   num("slo-ttft", o.slo_ttft_ms);
   num("slo-tpot", o.slo_tpot_ms);
@@ -353,7 +357,11 @@ void check_choice(const char* flag, const std::string& value, std::initializer_l
 }
 
 void check_simulate(const Options& o) {
-  check_choice("lengths", o.lengths, {"fixed", "chat", "trace"});
+  check_choice("lengths", o.lengths, {"fixed", "chat", "trace", "lognormal"});
+  check_range("length-spread", o.length_spread, 0, 3, "");
+  if (o.length_spread && o.lengths != "lognormal")
+    throw InputError("--length-spread: goes with --lengths lognormal (found --lengths " +
+                     (o.lengths.empty() ? std::string("not given") : o.lengths) + ")");
   check_range("rate", o.rate, 1e-6, 1e6, " requests/s");
   check_range("duration", o.duration, 1e-6, 1e7, " s");
   check_choice("router", o.router, {"round_robin", "least_loaded"});
@@ -363,8 +371,8 @@ void check_simulate(const Options& o) {
   check_range("slo-ttft", o.slo_ttft_ms, 1e-3, 1e9, " ms");
   check_range("slo-tpot", o.slo_tpot_ms, 1e-3, 1e9, " ms");
   check_range("max-sim-time", o.max_sim_time, 1e-3, 1e10, " s");
-  const bool any = o.rate || o.duration || o.concurrency || !o.lengths.empty() || o.dp != 1 || o.max_seqs ||
-                   o.max_tokens || !o.chunked_prefill.empty() || !o.step_order.empty() || o.block_size ||
+  const bool any = o.rate || o.duration || o.concurrency || !o.lengths.empty() || o.length_spread || o.dp != 1 ||
+                   o.max_seqs || o.max_tokens || !o.chunked_prefill.empty() || !o.step_order.empty() || o.block_size ||
                    o.slo_ttft_ms || o.slo_tpot_ms || o.max_sim_time;
   const bool disagg = o.prefill_workers || o.prefill_tp || o.prefill_pp || o.prefill_ep || !o.prefill_hw.empty() ||
                       !o.prefill_stage_hw.empty();

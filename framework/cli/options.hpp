@@ -63,6 +63,7 @@ struct Options {
   // make-trace
   unsigned long long requests = 0, seed = 1;
   // simulate
+  std::optional<double> length_spread;   // --lengths lognormal: sigma of log(length)
   std::optional<double> rate, duration;  // Poisson arrivals per second; seconds of arrivals
   std::optional<unsigned> concurrency;   // closed-loop clients
   std::string lengths;                   // fixed | chat | trace

@@ -15,17 +15,20 @@ TrafficSpec traffic_spec(const Options& o) {
   t.requests = o.requests;
   t.duration = o.duration.value_or(0);
   t.seed = o.seed;
-  t.lengths = o.lengths == "chat"    ? LengthKind::chat
-              : o.lengths == "trace" ? LengthKind::trace
-              : o.lengths == "fixed" ? LengthKind::fixed
-              : o.trace.empty()      ? LengthKind::fixed
-                                     : LengthKind::trace;
+  t.lengths = o.lengths == "chat"        ? LengthKind::chat
+              : o.lengths == "trace"     ? LengthKind::trace
+              : o.lengths == "fixed"     ? LengthKind::fixed
+              : o.lengths == "lognormal" ? LengthKind::lognormal
+              : o.trace.empty()          ? LengthKind::fixed
+                                         : LengthKind::trace;
+  if (o.length_spread) t.length_spread = *o.length_spread;
   t.input = o.input_tokens;
   t.output = o.output_tokens;
   t.prefix_share = o.prefix_share.value_or(0);
   t.prefix_tokens = o.prefix_tokens.value_or(0);
   t.prefix_groups = o.prefix_groups.value_or(1);
-  if (t.lengths == LengthKind::fixed) check_request(Request{t.input, t.output, 1, 1}, ModelInfo{});
+  if (t.lengths == LengthKind::fixed || t.lengths == LengthKind::lognormal)
+    check_request(Request{t.input, t.output, 1, 1}, ModelInfo{});
   return t;
 }
 

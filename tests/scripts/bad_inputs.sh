@@ -214,6 +214,8 @@ check "simulate: --rate 0" fail $SIM --rate 0
 check "simulate: --rate 1e12" fail $SIM --rate 1e12
 check "simulate: --slo-ttft without a value" fail $SIM --rate 1 --slo-ttft
 check "simulate: --rate and --concurrency together" fail $SIM --rate 1 --concurrency 4
+check "simulate: --length-spread without --lengths lognormal" fail $SIM --rate 1 --length-spread 0.5
+check "simulate: --length-spread beyond 3" fail $SIM --rate 1 --lengths lognormal --length-spread 5
 check "simulate: an unknown router" fail $SIM --rate 1 --router random
 check "simulate: a serving flag outside simulate" fail --hw h100 --rate 5
 check "simulate: a request that never fits the KV cache (rejected, counted, warned)" 0 simulate --model llama3_8b --hw h100 --engine vllm --trace "$(trace huge.csv 'arrival_time,input_tokens,output_tokens\n0,100,20\n1,2000000,20\n2,100,20\n')" -q

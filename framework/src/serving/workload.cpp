@@ -80,6 +80,9 @@ void check_spec(const TrafficSpec& s) {
   if (s.requests > kMaxRequests)
     throw InputError("--requests: expected at most " + std::to_string(kMaxRequests) + ", found " +
                      std::to_string(s.requests));
+  if (!(s.length_spread >= 0 && s.length_spread <= 3))
+    throw InputError("--length-spread: expected the sigma of the lengths' logarithm in [0, 3], found " +
+                     number(s.length_spread));
   if (s.lengths == LengthKind::trace && s.trace.empty())
     throw InputError("--lengths trace needs --trace FILE (the lengths are read from it)");
   if (!(s.prefix_share >= 0 && s.prefix_share <= 1))
@@ -134,6 +137,14 @@ void chat_lengths(SplitMix& rng, double& input, double& output) {
   output = std::clamp(std::round(180 * std::exp(0.6 * rng.normal())), 8.0, std::min(512.0, 4096 - input));
 }
 
+void lognormal_lengths(SplitMix& rng, double mean_input, double mean_output, double sigma, double& input,
+                       double& output) {
+  // exp(sigma z - sigma^2 / 2) has mean 1: the lengths keep their means.
+  const double shift = sigma * sigma / 2;
+  input = std::max(1.0, std::round(mean_input * std::exp(sigma * rng.normal() - shift)));
+  output = std::max(1.0, std::round(mean_output * std::exp(sigma * rng.normal() - shift)));
+}
+
 Workload make_workload(const TrafficSpec& spec) {
   check_spec(spec);
   Workload w;
@@ -171,6 +182,8 @@ Workload make_workload(const TrafficSpec& spec) {
     }
     if (spec.lengths == LengthKind::chat) {
       chat_lengths(lengths, r.input, r.output);
+    } else if (spec.lengths == LengthKind::lognormal) {
+      lognormal_lengths(lengths, spec.input, spec.output, spec.length_spread, r.input, r.output);
     } else if (spec.lengths == LengthKind::trace) {
       const ServingRequest& row = trace.rows[i % trace.rows.size()];
       r.input = row.input;
@@ -185,11 +198,14 @@ Workload make_workload(const TrafficSpec& spec) {
     w.requests.push_back(r);
   }
   w.concurrency = spec.concurrency;
-  const char* kinds[] = {"fixed lengths", "chat lengths", "lengths of the trace"};
+  const char* kinds[] = {"fixed lengths", "chat lengths", "lengths of the trace", "log-normal lengths"};
+  std::string length_text = kinds[static_cast<int>(spec.lengths)];
+  if (spec.lengths == LengthKind::lognormal)
+    length_text +=
+        " (means " + number(spec.input) + "/" + number(spec.output) + ", spread " + number(spec.length_spread) + ")";
   w.description = (spec.rate > 0 ? "Poisson " + number(spec.rate) + " req/s"
                                  : std::to_string(spec.concurrency) + " closed-loop clients") +
-                  ", " + kinds[static_cast<int>(spec.lengths)] + ", seed " + std::to_string(spec.seed) +
-                  prefix_text(spec);
+                  ", " + length_text + ", seed " + std::to_string(spec.seed) + prefix_text(spec);
   return w;
 }
 

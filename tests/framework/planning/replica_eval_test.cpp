@@ -29,9 +29,9 @@ TEST(ReplicaEval, StepsGrowWithTheBatchAndPromptsCostMore) {
     for (std::size_t i = 1; i < e.points.size(); ++i) {
       EXPECT_GE(e.points[i].decode_step, e.points[i - 1].decode_step) << engine << " " << e.points[i].batch;
       EXPECT_GT(e.points[i].step, e.points[i].decode_step) << engine;  // prompts spread in
-      // Decode-first engines run a new prompt beside the decodes; prefill-first
-      // ones (SGLang) in a step of its own.
-      if (std::string(engine) == "sglang")
+      // Decode-first engines (vLLM) run a new prompt beside the decodes;
+      // prefill-first ones (SGLang, TensorRT-LLM 0.14) in a step of its own.
+      if (find_engine(engine)->scheduler.order == StepOrder::prefill_first)
         EXPECT_DOUBLE_EQ(e.points[i].mixed_step, e.points[0].mixed_step);
       else
         EXPECT_GT(e.points[i].mixed_step, e.points[i].decode_step) << engine;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "genz/host/error.hpp"
@@ -53,6 +54,40 @@ TEST(Workload, ChatLengthsStayInTheirRange) {
     in += r.input;
   }
   EXPECT_GT(in / 5000, 600.0);  // log-normal: the mean exceeds the median
+}
+
+TEST(Workload, LognormalLengthsKeepTheirMeansAndSpreadAroundThem) {
+  TrafficSpec t;
+  t.concurrency = 8;
+  t.requests = 20000;
+  t.lengths = LengthKind::lognormal;
+  t.input = 202;
+  t.output = 214;
+  const Workload w = make_workload(t);
+  double in = 0, out = 0, longest = 0;
+  for (const ServingRequest& r : w.requests) {
+    ASSERT_GE(r.input, 1);
+    ASSERT_GE(r.output, 1);
+    ASSERT_EQ(r.output, std::round(r.output));
+    in += r.input, out += r.output, longest = std::max(longest, r.output);
+  }
+  // sigma 0.6: the mean of 20 000 draws is within 1.5 % of the mean's.
+  EXPECT_NEAR(in / 20000, 202, 202 * 0.015);
+  EXPECT_NEAR(out / 20000, 214, 214 * 0.015);
+  EXPECT_GT(longest, 4 * 214);  // exp(4 sigma) - a few in 20 000
+  EXPECT_NE(w.description.find("means 202/214, spread 0.6"), std::string::npos) << w.description;
+  t.length_spread = 0;
+  for (const ServingRequest& r : make_workload(t).requests) ASSERT_EQ(r.output, 214);
+}
+
+TEST(Workload, ALengthSpreadOutsideItsRangeIsRefused) {
+  TrafficSpec t;
+  t.rate = 1;
+  t.lengths = LengthKind::lognormal;
+  for (double bad : {-0.1, 3.5, std::nan("")}) {
+    t.length_spread = bad;
+    EXPECT_NE(error_of(t).find("--length-spread"), std::string::npos) << bad;
+  }
 }
 
 TEST(Workload, TraceArrivalsStartAtZeroAndKeepTheirLengths) {

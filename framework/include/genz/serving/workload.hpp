@@ -5,8 +5,10 @@
 // from any origin: the first arrival becomes 0), from a Poisson process of
 // --rate requests/s, or from --concurrency clients that each send their next
 // request when the previous one is answered (closed loop, as the common
-// serving benchmarks do). Lengths come from the trace, are fixed, or follow
-// the named distribution "chat" (log-normal, as `genz make-trace`).
+// serving benchmarks do). Lengths come from the trace, are fixed, follow
+// the named distribution "chat" (log-normal, as `genz make-trace`), or are
+// log-normal around given means ("lognormal": a dataset known only by its
+// mean lengths, such as the published benchmarks' conversation sets).
 //
 // Shared prefixes (for prefix caching): a trace's prefix_id and
 // cached_tokens columns say which requests start with the same tokens and
@@ -38,6 +40,11 @@ class SplitMix {
 /// ShareGPT-style conversations, not a measurement.
 void chat_lengths(SplitMix& rng, double& input, double& output);
 
+/// "lognormal": prompt and answer each log-normal with the given means and
+/// log-space spread `sigma` (0: the means exactly), at least 1 token.
+void lognormal_lengths(SplitMix& rng, double mean_input, double mean_output, double sigma, double& input,
+                       double& output);
+
 struct ServingRequest {
   double arrival = 0;  // seconds; closed loop: set when the client sends it
   double input = 0, output = 0;
@@ -58,7 +65,7 @@ struct Workload {
   std::string description;   // "Poisson 4 req/s, chat lengths, seed 1"
 };
 
-enum class LengthKind { fixed, chat, trace };
+enum class LengthKind { fixed, chat, trace, lognormal };
 
 struct TrafficSpec {
   std::string trace;           // CSV; its arrival column is used unless rate/concurrency is given
@@ -68,7 +75,8 @@ struct TrafficSpec {
   double duration = 0;         // seconds of arrivals (Poisson)
   std::uint64_t seed = 1;
   LengthKind lengths = LengthKind::fixed;
-  double input = 1024, output = 200;  // fixed lengths
+  double input = 1024, output = 200;  // fixed lengths; lognormal: their means
+  double length_spread = 0.6;         // lognormal: sigma of the lengths' logarithm
   double prefix_share = 0;            // of synthetic requests that start with a shared prefix
   double prefix_tokens = 0;           // its length (at most the prompt)
   unsigned prefix_groups = 1;         // distinct shared prefixes, chosen uniformly
