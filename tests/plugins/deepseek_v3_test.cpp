@@ -124,6 +124,23 @@ TEST(DeepSeekV3, FewTokensTouchFewExperts) {
   EXPECT_NEAR(touched(4096), 256, 1e-3);
 }
 
+TEST(DeepSeekV3, RoutingMovesEveryTokenAndTheRanksPairsAndFeedsQuantizedExperts) {
+  const auto m = model("deepseek_v3");
+  Parallelism p;
+  p.ep = 8;
+  const Graph g = build(*m, Phase::prefill, 1, 64, p, {DType::fp8, DType::fp8, DType::bf16});
+  double permuted = -1;
+  int quantized = 0;
+  for (const Op& op : g.ops) {
+    if (std::string(op.name) == "moe_permute") permuted = op.elements;
+    if (op.kind == OpKind::gemm && std::string(op.name).rfind("experts_", 0) == 0) quantized += op.a_quantized;
+    if (op.kind == OpKind::gemm && std::string(op.name).rfind("shared_", 0) == 0) EXPECT_FALSE(op.a_quantized);
+  }
+  // Every rank holds the 64 tokens and gets 64 x 8 / 8 of their expert pairs.
+  EXPECT_DOUBLE_EQ(permuted, (64 + 3 * 64.0 * 8 / 8) * 7168);
+  EXPECT_EQ(quantized, 2);  // gate/up and down read rows the routing quantized
+}
+
 TEST(DeepSeekV3, PipelineAcrossNodesSendsOverTheInterNodeLink) {
   const test::Stack st = test::stack("deepseek_v3", "rtx4090", "pcie_like");
   Parallelism p;

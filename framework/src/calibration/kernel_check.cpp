@@ -100,7 +100,9 @@ Op mla_attention(const KernelSample& s) {
 
 // One rank of a fused MoE layer under balanced routing: its experts share
 // the rank's token-expert pairs evenly, each active expert runs its slice of
-// gate/up and down as one group of a grouped GEMM.
+// gate/up and down as one group of a grouped GEMM; routing copies the pairs'
+// rows to the experts and writes every token's output (as the model graph's
+// moe_permute, graph_builder.cpp).
 std::vector<Op> moe(const KernelSample& s) {
   const double local_experts = s.experts / s.moe_ep;
   const double pairs = s.tokens * s.topk / s.moe_ep;
@@ -109,6 +111,7 @@ std::vector<Op> moe(const KernelSample& s) {
   const double inter = s.inter / s.moe_tp;
   std::vector<Op> ops{gemm("experts_gate_up", active, rows, 2 * inter, s.hidden, s.dtype),
                       gemm("experts_down", active, rows, s.hidden, inter, s.dtype)};
+  for (Op& g : ops) g.a_quantized = true;  // the routing copies quantized rows to the experts
   Op act;
   act.kind = OpKind::elementwise;
   act.ew = EwKind::gated_activation;
@@ -116,6 +119,13 @@ std::vector<Op> moe(const KernelSample& s) {
   act.elements = pairs * inter;
   act.a_dtype = DType::bf16;
   ops.push_back(act);
+  Op permute;
+  permute.kind = OpKind::elementwise;
+  permute.ew = EwKind::moe_permute;
+  permute.set_name("moe_permute");
+  permute.elements = (s.tokens + 3 * pairs) * s.hidden;
+  permute.a_dtype = DType::bf16;
+  ops.push_back(permute);
   return ops;
 }
 

@@ -28,6 +28,7 @@ constexpr EwName kEwNames[] = {{"embedding", EwKind::embedding},
                                {"kv_append", EwKind::kv_append},
                                {"sampling", EwKind::sampling},
                                {"copy", EwKind::copy},
+                               {"moe_permute", EwKind::moe_permute},
                                {"other", EwKind::other}};
 
 void read_elementwise(const JsonView& table, EngineProfile& e) {

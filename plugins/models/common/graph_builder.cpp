@@ -189,11 +189,19 @@ void moe_mlp(Writer& wr, const Step& st) {
   if (s.ep > 1)
     wr.collective("moe_dispatch", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes,
                   s.ep);
+  // Routing around the expert GEMMs moves token rows: each of this rank's
+  // token-expert pairs is copied to its expert's rows (read, write), its
+  // result read back, and every token's output written once (TensorRT-LLM's
+  // expandInputRows and finalizeMoeRouting; their share of the aiconfigurator
+  // MoE tables grows with all the tokens, whatever the EP degree).
+  const double outputs = s.ep_over_tp ? local_tokens : T;
+  wr.ew("moe_permute", EwKind::moe_permute, (outputs + 3 * slots) * H, st.a);
   if (touched > 0) {
     wr.gemm(c.mlp == MlpKind::gated ? "experts_gate_up" : "experts_up", per_expert,
-            (c.mlp == MlpKind::gated ? 2 : 1) * width, H, st.a, st.w, touched);
+            (c.mlp == MlpKind::gated ? 2 : 1) * width, H, st.a, st.w, touched)
+        .a_quantized = true;
     wr.ew("experts_act", c.mlp == MlpKind::gated ? EwKind::gated_activation : EwKind::activation, slots * width, st.a);
-    wr.gemm("experts_down", per_expert, H, width, st.a, st.w, touched);
+    wr.gemm("experts_down", per_expert, H, width, st.a, st.w, touched).a_quantized = true;
   }
   if (s.ep > 1)
     wr.collective("moe_combine", CollectiveKind::all_to_all, CommGroup::ep, local_tokens * m.active * H * abytes, s.ep);

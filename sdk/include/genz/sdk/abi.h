@@ -16,6 +16,7 @@
  * timed per tile, gemm_kernel.hpp).
  * ABI 5: LinkSpec gained collective_latency_scale and
  * collective_bandwidth_scale (the engines' collectives on other parts).
+ * ABI 6: EwKind gained moe_permute (before other); Op gained a_quantized.
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -23,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 5u
+#define GENZ_PLUGIN_ABI_VERSION 6u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

@@ -56,11 +56,12 @@ inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSp
 
 /// The fastest tile's time, plus the activation-quantization kernel where the
 /// format has one (FP8 per-tensor GEMMs quantize their bf16 input first:
-/// read 2 bytes, write 1 per element).
+/// read 2 bytes, write 1 per element) and the input is not quantized already.
 inline double gemm_kernel_seconds(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op, double peak) noexcept {
   double best = INFINITY;
   for (const auto& t : kGemmTiles) best = std::min(best, gemm_kernel_seconds_with(g, hw, op, peak, t[0], t[1]));
-  if (g.quantize > 0) best += g.quantize + 3 * op.batch * op.m * op.k / (hw.memory_bandwidth * g.bandwidth_fraction);
+  if (g.quantize > 0 && !op.a_quantized)
+    best += g.quantize + 3 * op.batch * op.m * op.k / (hw.memory_bandwidth * g.bandwidth_fraction);
   return best;
 }
 

@@ -30,6 +30,11 @@ enum class EwKind : std::uint8_t {
   kv_append,    // writing new keys/values into the cache
   sampling,     // logits post-processing and token choice
   copy,         // layout changes (transpose().contiguous())
+  // MoE token routing around the expert GEMMs: sorting the token-expert
+  // pairs, copying each pair's token row to its expert's rows, and summing
+  // the experts' rows back into every token's output. `elements` counts the
+  // row elements moved (see the model graph).
+  moe_permute,
   other
 };
 
@@ -85,6 +90,10 @@ struct Op {
   double kernels = 1;         // kernel launches this operator costs
   double parallel_units = 0;  // independent CTAs; 0: enough to fill the GPU
   DType compute_dtype = DType::bf16;
+
+  // GEMM: A arrives in the compute format, quantized by the kernel before
+  // (the MoE routing copies FP8 rows to the experts): no quantization kernel.
+  bool a_quantized = false;
 
   void set_name(std::string_view s) noexcept {
     const std::size_t len = s.size() < sizeof(name) - 1 ? s.size() : sizeof(name) - 1;

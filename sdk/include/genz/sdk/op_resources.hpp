@@ -42,6 +42,8 @@ constexpr double fused_traffic(EwKind k) noexcept {
     case EwKind::router_topk:
     case EwKind::sampling:
       return 1;  // read the scores; the chosen indices are negligible
+    case EwKind::moe_permute:
+      return 1;  // its elements count every read and write
     default:
       return 2;  // one read, one write
   }
