@@ -57,6 +57,17 @@ Op gemm(const char* name, double batch, double m, double n, double k, DType dtyp
   return op;
 }
 
+// A bf16 element-wise operator over `elements` (its traffic from the engine).
+Op elementwise(const char* name, EwKind kind, double elements) {
+  Op op;
+  op.kind = OpKind::elementwise;
+  op.ew = kind;
+  op.set_name(name);
+  op.elements = elements;
+  op.a_dtype = DType::bf16;
+  return op;
+}
+
 // The sequences of an attention or MLA row: prefill (its new tokens after
 // `step` cached ones, causal) or one decode token over step + 1.
 Op attention_over(const KernelSample& s, const char* name, bool prefill) {
@@ -112,20 +123,8 @@ std::vector<Op> moe(const KernelSample& s) {
   std::vector<Op> ops{gemm("experts_gate_up", active, rows, 2 * inter, s.hidden, s.dtype),
                       gemm("experts_down", active, rows, s.hidden, inter, s.dtype)};
   for (Op& g : ops) g.a_quantized = true;  // the routing copies quantized rows to the experts
-  Op act;
-  act.kind = OpKind::elementwise;
-  act.ew = EwKind::gated_activation;
-  act.set_name("act_mul");
-  act.elements = pairs * inter;
-  act.a_dtype = DType::bf16;
-  ops.push_back(act);
-  Op permute;
-  permute.kind = OpKind::elementwise;
-  permute.ew = EwKind::moe_permute;
-  permute.set_name("moe_permute");
-  permute.elements = (s.tokens + 3 * pairs) * s.hidden;
-  permute.a_dtype = DType::bf16;
-  ops.push_back(permute);
+  ops.push_back(elementwise("act_mul", EwKind::gated_activation, pairs * inter));
+  ops.push_back(elementwise("moe_permute", EwKind::moe_permute, (s.tokens + 3 * pairs) * s.hidden));
   return ops;
 }
 
