@@ -40,5 +40,5 @@ python3 data/calibration/fit_attention.py "$DATA"
 # online-serving runs of the H100 (the H200 runs held out): rewrites the
 # "serving" section of framework/data/engines/trtllm.jsonc and the
 # conversation dataset's length spread in
-# framework/src/serving/published_serving.cpp (about two minutes).
+# framework/src/serving/published_serving.cpp (about a minute).
 python3 data/calibration/fit_serving.py "$DATA"

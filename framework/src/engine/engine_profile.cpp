@@ -101,6 +101,8 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
                "scheduler",
                "step_overhead_us",
                "step_overhead_per_seq_us",
+               "batch_layer_us",
+               "batch_layer_seqs",
                "server_latency_ms",
                "collectives",
                "attention",
@@ -125,6 +127,8 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   e.host_per_request = v.number_or("host_per_request_ms", 0, 0, 1e5) * 1e-3;
   e.step_overhead = v.number_or("step_overhead_us", 0, 0, 1e6) * 1e-6;
   e.step_overhead_per_seq = v.number_or("step_overhead_per_seq_us", 0, 0, 1e5) * 1e-6;
+  e.batch_layer = v.number_or("batch_layer_us", 0, 0, 1e4) * 1e-6;
+  e.batch_layer_seqs = v.number_or("batch_layer_seqs", 2, 2, 1e5);
   e.server_latency = v.number_or("server_latency_ms", 0, 0, 1e5) * 1e-3;
   e.extra_kernels_per_step = v.number_or("extra_kernels_per_step", 0, 0, 1e5);
   e.keeps_prompt_logits = v.boolean_or("keeps_prompt_logits", false);

@@ -154,9 +154,19 @@ void StepModel::add_static(const Timed& t) {
   cpu_split_[static_cast<int>(group_of(t.op))] += n * t.cpu_cost.seconds;
 }
 
+// The engine's extra cost per layer of a decode step of several sequences,
+// on the stage with the most layers (the one the step waits for).
+double StepModel::batch_layer_cost(Phase phase, double sequences) const {
+  if (phase != Phase::decode || sequences <= 1 || engine_.batch_layer == 0) return 0;
+  unsigned layers = 0;
+  for (const auto& [begin, end] : layout_.stage_layers) layers = std::max(layers, end - begin);
+  const double ramp = std::min(1.0, (sequences - 1) / (engine_.batch_layer_seqs - 1));
+  return engine_.batch_layer * layers * ramp;
+}
+
 void StepModel::load(const Graph& graph, Phase phase, double context, double sequences) {
   phase_ = phase;
-  serial_host_ = engine_.step_overhead + engine_.step_overhead_per_seq * sequences;
+  serial_host_ = engine_.step_overhead + engine_.step_overhead_per_seq * sequences + batch_layer_cost(phase, sequences);
   built_context_ = context;
   static_.clear();
   dynamic_.clear();

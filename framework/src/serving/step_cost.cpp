@@ -153,7 +153,11 @@ double StepCost::time(const StepShape& s, const std::vector<Chunk>& chunks) {
   const double query = 1.0 + spec_k_;  // tokens per decode sequence
   t += fixed_on_grid(s.prefill_tokens + s.decode_seqs * query) + others * c_.engine->step_overhead_per_seq;
   for (const Chunk& c : chunks) t += attention_on_grid(c);
-  if (s.decode_seqs > 0) t += decode_point(s.decode_seqs, mean_context, true, verify);
+  if (s.decode_seqs > 0) {
+    DecodeLine& line = decode(s.decode_seqs, verify);
+    t += decode_point(s.decode_seqs, mean_context, true, verify) +
+         line.model->batch_layer_cost(Phase::decode, s.decode_seqs);
+  }
   return t;
 }
 

@@ -35,6 +35,9 @@ TEST(EngineProfile, FileErrorsNameTheKey) {
   }
   EXPECT_THROW(engine_from_text(R"({"name": "x", "kv_strategy": "paged"})", "e.json"), InputError);
   EXPECT_THROW(engine_from_text(R"({"description": "no name"})", "e.json"), InputError);
+  // The batched-decode cost reaches all of itself at two sequences or more.
+  EXPECT_THROW(engine_from_text(R"({"name": "x", "batch_layer_seqs": 1})", "e.json"), InputError);
+  EXPECT_DOUBLE_EQ(engine_from_text(R"({"name": "x", "batch_layer_us": 35})", "e.json").batch_layer, 35e-6);
 }
 
 }  // namespace

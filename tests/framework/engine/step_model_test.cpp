@@ -90,5 +90,32 @@ TEST(StepModel, AnInvalidOperatorFromAModelIsReportedByName) {
   }
 }
 
+// TensorRT-LLM 0.14's batched decode cost: per layer of the busiest stage,
+// none for one sequence, rising linearly to all of it at batch_layer_seqs,
+// and never in a prefill.
+TEST(StepModel, BatchedDecodePaysThePerLayerCostOfTheBusiestStage) {
+  const test::Stack st = test::stack("llama3_8b", "h100", "nv_like", "trtllm");
+  ASSERT_GT(st->engine.batch_layer, 0);
+  EngineProfile without = st->engine;
+  without.batch_layer = 0;
+  const double per_layer = st->engine.batch_layer, full_at = st->engine.batch_layer_seqs;
+  Parallelism p;
+  p.pp = 2;
+  const Layout l = make_layout(p, 1, 2, st->hardware->spec().intra_node, {}, 32);
+  const auto step = [&](const EngineProfile& e, Phase phase, double seqs) {
+    StepModel m(*st->hardware, *st->comm, e, l, host_costs(e, st->hardware->spec()), {"m", "h", "c"});
+    m.load(build(st, phase, seqs, phase == Phase::decode ? 1 : 64, 0, p), phase, 300, seqs);
+    return m.at(300).latency;
+  };
+  const auto extra = [&](Phase phase, double seqs) {
+    return step(st->engine, phase, seqs) - step(without, phase, seqs);
+  };
+  EXPECT_DOUBLE_EQ(extra(Phase::decode, 1), 0);
+  EXPECT_NEAR(extra(Phase::decode, 4), per_layer * 16 * 3 / (full_at - 1), 1e-12);
+  EXPECT_NEAR(extra(Phase::decode, full_at), per_layer * 16, 1e-12);
+  EXPECT_NEAR(extra(Phase::decode, 4 * full_at), per_layer * 16, 1e-12);
+  EXPECT_DOUBLE_EQ(extra(Phase::prefill, 8), 0);
+}
+
 }  // namespace
 }  // namespace genz

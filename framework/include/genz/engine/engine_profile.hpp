@@ -69,6 +69,10 @@ struct EngineProfile {
   // CPU work between steps that the GPU waits for (a runtime that does not
   // overlap its scheduling with the GPU): per step, and per sequence in it.
   double step_overhead = 0, step_overhead_per_seq = 0;
+  // Decode steps of several sequences cost this much more per layer than the
+  // kernels explain, rising linearly from none at one sequence to all of it
+  // at batch_layer_seqs sequences (TensorRT-LLM 0.14, see trtllm.jsonc).
+  double batch_layer = 0, batch_layer_seqs = 2;
   // The serving front end between the client and the engine (HTTP/gRPC,
   // tokenizer, detokenizer): adds to TTFT, holds no GPU.
   double server_latency = 0;

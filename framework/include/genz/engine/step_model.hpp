@@ -70,6 +70,8 @@ class StepModel {
   void load(const Graph& graph, Phase phase, double context, double sequences = 1);
   /// The step at another context (only context-dependent operators change).
   StepPoint at(double context) const;
+  /// The engine's extra cost of a decode step of `sequences` (EngineProfile::batch_layer).
+  double batch_layer_cost(Phase phase, double sequences) const;
   StepPoint at_built() const { return at(built_context_); }
   std::vector<OpLine> breakdown(double context) const;
 
