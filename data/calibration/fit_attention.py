@@ -6,9 +6,14 @@ fused RoPE and KV-cache write included):
   prefill: time = floor + units * unit / SMs + max(FLOPs / (BF16 peak * compute_fraction),
                                                    bytes / (bandwidth * bandwidth_fraction))
            units = batch * heads * ceil(isl / q_tile)          (one CTA per query tile and head)
-  decode:  time = floor + max(units * unit / SMs, FLOPs / (peak * compute_fraction),
-                             bytes / (bandwidth * bandwidth_fraction * min(1, units / (SMs * ctas_per_sm))))
-           units = batch * kv_heads * ceil(cached tokens / kv_chunk)   (split-K CTAs: flash-decoding)
+  decode:  time = floor + max(ctas, roofline) + serial_fraction * min(ctas, roofline)
+           ctas = units * unit / SMs
+           roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy
+           units = batch * kv_heads * splits,  occupancy = min(1, units / (SMs * ctas_per_sm))
+           splits = min(ceil(cached tokens / kv_chunk), ceil(SMs * split_fill / (batch * kv_heads)))
+           unit: one query head per CTA (MHA, or a group wider than max_group): single_unit;
+                 a group on its KV head: unit (16-bit cache) or fp8_unit (FP8 cache, with fp8_floor)
+                 x (head size / 128)^head_dim_exponent x (wide_group past 16 heads)
 
 A CTA has a fixed cost (unit: loading its query tile, the softmax epilogue, writing out) and
 the parallel work available bounds the bandwidth a decode reaches (Little's law: each CTA keeps
@@ -24,7 +29,7 @@ Sliding-window rows are left out (genz does not model windows).
 Usage: python3 data/calibration/fit_attention.py ../shared/data
 Pure Python: Nelder-Mead on the mean squared log error of a sample of the fitting rows.
 """
-import csv, gzip, math, os, random, sys
+import csv, gzip, math, os, random, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fit_collectives import nelder_mead  # noqa: E402
@@ -73,25 +78,42 @@ MAX_GROUP = {"trtllm": 32}  # XQA serves up to 32 query heads per KV head; large
 ENGINE = None
 
 
+DECODE = ["floor_us", "fp8_floor_us", "unit_us", "fp8_unit_us", "single_unit_us", "head_dim_exponent", "wide_group",
+          "bandwidth_fraction", "kv_chunk", "split_fill", "ctas_per_sm", "compute_fraction", "serial_fraction"]
+
+
 def decode_time(p, s):
-    floor, unit, bf, chunk, per_sm, cf = p
+    floor, floor8, unit16, unit8, single_unit, hd_exp, wide, bf, chunk, fill, per_sm, cf, n = p
     kvlen = s["step"] + 1
+    group = s["h"] / s["kv"]
     # A kernel without support for this group size reads the cache once per query head.
-    kv = s["h"] if s["h"] / s["kv"] > MAX_GROUP.get(ENGINE, 1e9) else s["kv"]
+    regrouped = group > MAX_GROUP.get(ENGINE, 1e9)
+    kv = s["h"] if regrouped else s["kv"]
     flops = 2 * s["b"] * s["h"] * kvlen * 2 * s["hd"]
     nbytes = s["b"] * (2 * s["h"] * s["hd"] * s["a"] + kvlen * kv * 2 * s["hd"] * s["k"])
-    units = s["b"] * kv * math.ceil(kvlen / chunk)
+    heads = s["b"] * kv
+    splits = max(1, min(math.ceil(kvlen / chunk), math.ceil(SMS * fill / heads)))
+    units = heads * splits
+    if regrouped or group <= 1:
+        cta = single_unit
+    else:
+        cta = (unit8 if s["k"] == 1 else unit16) * (s["hd"] / 128) ** hd_exp * (wide if group > 16 else 1)
+        if s["k"] == 1:
+            floor = floor8
     par = min(1.0, units / (SMS * per_sm))
     peak = BF16 * (2 if s["k"] == 1 else 1)  # the products run in the cache's format (FP8 MMA for an FP8 cache)
-    return floor + max(units * unit / SMS, flops / (peak * cf), nbytes / (BW * bf * par))
+    a = units * cta / SMS
+    r = max(flops / (peak * cf), nbytes / (BW * bf)) / par
+    # piecewise linear in the context, as genz's one-off predictions assume
+    return floor + max(a, r) + n * min(a, r)
 
 
-def fit(model, x0, scale, samples, fixed_tile):
+def fit(model, x0, scale, samples, fixed_tile, capped=(2,), iters=1500):
+    """Nelder-Mead in log space; the `capped` values are fractions (at most 1)."""
     def unpack(x):
         v = [math.exp(c) for c in x]
-        v[2] = min(v[2], 1.0)
-        if len(v) > 5:
-            v[5] = min(v[5], 1.0)
+        for i in capped:
+            v[i] = min(v[i], 1.0)
         if fixed_tile is not None:
             v.insert(4, fixed_tile)
         return v
@@ -100,7 +122,7 @@ def fit(model, x0, scale, samples, fixed_tile):
         p = unpack(x)
         return sum(math.log(model(p, s) / s["t"]) ** 2 for s in samples) / len(samples)
 
-    x = nelder_mead(loss, [math.log(v) for v in x0], scale, iters=1500)
+    x = nelder_mead(loss, [math.log(v) for v in x0], scale, iters=iters)
     return unpack(x)
 
 
@@ -111,10 +133,24 @@ def stats(model, p, samples):
     return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
 
 
+def write_kernel(engine, phase, text):
+    """Replaces the phase's object in the "attention" section of the engine's profile."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "framework", "data", "engines",
+                        f"{engine}.jsonc")
+    with open(path) as f:
+        old = f.read()
+    new, n = re.subn(r'("%s": )\{[^{}]*\}' % phase, lambda m: m.group(1) + "{" + text + "}",
+                     old[old.index('"attention":'):], count=1)
+    if n != 1:
+        sys.exit(f"{path}: no \"attention\" / \"{phase}\" object to replace")
+    with open(path + ".tmp", "w") as f:  # renamed: an interrupted run leaves the profile whole
+        f.write(old[:old.index('"attention":')] + new)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
     d = f"{data}/aiconfigurator-kernels/h100_sxm"
-    random.seed(1)
     tables = {"trtllm": (f"{d}/trtllm_1.3.0rc20/context_attention.csv", f"{d}/trtllm_1.3.0rc20/generation_attention.csv"),
               "vllm": (f"{d}/other_backends/vllm_0.24.0_context_attention.csv.gz",
                        f"{d}/other_backends/vllm_0.24.0_generation_attention.csv.gz"),
@@ -125,9 +161,11 @@ def main():
     for engine, (ctx, gen) in tables.items():
         ENGINE = engine
         for phase, path, model, x0 in (("prefill", ctx, prefill_time, [12e-6, 2e-6, 0.6, 0.8]),
-                                       ("decode", gen, decode_time, [8e-6, 4.5e-6, 0.85, 800, 0.5, 0.2])):
+                                       ("decode", gen, decode_time, [8.4e-6, 6e-6, 4.1e-6, 1.7e-6, 1.3e-6, 0.5, 2,
+                                                                     0.86, 200, 8, 1, 0.5, 0.5])):
             if phase not in phases:
                 continue
+            random.seed(f"{engine} {phase}")  # the same sample whichever phases run
             s = load(path)
             train = [r for r in s if r["even"]]
             held = [r for r in s if not r["even"]]
@@ -142,10 +180,15 @@ def main():
                 p = best[1]
                 names = ["floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile"]
             else:
-                p = fit(model, x0, [0.5] * 6, sample, None)
-                names = ["floor_us", "unit_us", "bandwidth_fraction", "kv_chunk", "ctas_per_sm", "compute_fraction"]
+                sample = random.sample(train, min(3000, len(train)))
+                p = fit(model, x0, [0.5] * len(x0), sample, None, capped=(7, 11, 12), iters=2500)
+                names = DECODE
             vals = [v * 1e6 if n.endswith("_us") else v for n, v in zip(names, p)]
-            print(f'{engine} {phase}: {{' + ", ".join(f'"{n}": {v:.3g}' for n, v in zip(names, vals)) + "}")
+            text = ", ".join(f'"{n}": {v:.3g}' for n, v in zip(names, vals))
+            if phase == "decode" and engine in MAX_GROUP:
+                text += f', "max_group": {MAX_GROUP[engine]}'
+            print(f"{engine} {phase}: {{{text}}}")
+            write_kernel(engine, phase, text)
             print(f"  fit {stats(model, p, train)}; held-out shapes {stats(model, p, held)}")
 
 

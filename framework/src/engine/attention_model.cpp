@@ -8,8 +8,9 @@ namespace {
 
 AttentionKernel read_kernel(const JsonView& v, bool decode) {
   if (decode)
-    v.only_keys(
-        {"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "ctas_per_sm", "max_group"});
+    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "split_fill",
+                 "ctas_per_sm", "max_group", "single_unit_us", "fp8_unit_us", "fp8_floor_us", "head_dim_exponent",
+                 "wide_group", "serial_fraction"});
   else
     v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile"});
   AttentionKernel k;
@@ -22,6 +23,13 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
     k.kv_chunk = v.number("kv_chunk", 1, 1e7);
     k.ctas_per_sm = v.number("ctas_per_sm", 1e-3, 64);
     k.max_group = v.number_or("max_group", 0, 0, 1e4);
+    k.split_fill = v.number_or("split_fill", 0, 0, 1e4);
+    k.single_unit = v.number_or("single_unit_us", 0, 0, 1e4) * 1e-6;
+    k.fp8_unit = v.number_or("fp8_unit_us", 0, 0, 1e4) * 1e-6;
+    k.fp8_floor = v.number_or("fp8_floor_us", 0, 0, 1e4) * 1e-6;
+    k.head_dim_exponent = v.number_or("head_dim_exponent", 0, -4, 4);
+    k.wide_group = v.number_or("wide_group", 1, 0.1, 100);
+    k.serial_fraction = v.number_or("serial_fraction", 0, 0, 1);
   } else {
     k.q_tile = v.number("q_tile", 1, 4096);
   }
@@ -49,6 +57,18 @@ OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& 
               op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), false);
 }
 
+// What one decode CTA costs and the kernel's floor: one query head per CTA
+// (MHA, or a group wider than the kernel serves), a group of query heads on
+// their shared KV head (XQA), MLA's heads on their latent.
+std::pair<double, double> decode_cta(const AttentionKernel& k, const Op& op, bool single, bool fp8_cache) {
+  if (single) return {k.single_unit > 0 ? k.single_unit : k.unit, k.floor};
+  if (op.kv_shared) return {k.unit, k.floor};
+  const double group = op.heads / op.kv_heads;
+  const double unit = (fp8_cache && k.fp8_unit > 0 ? k.fp8_unit : k.unit) *
+                      std::pow(op.head_dim_qk / 128.0, k.head_dim_exponent) * (group > 16 ? k.wide_group : 1.0);
+  return {unit, fp8_cache && k.fp8_floor > 0 ? k.fp8_floor : k.floor};
+}
+
 // Split-K decode streams the cache while its CTAs' fixed work overlaps the
 // loads; a kernel without support for the group size (max_group) reads the
 // cache once per query head. MLA's latent cache is read once for all the
@@ -68,15 +88,29 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
     const double cache = op.batch * op.kv_len * op.kv_heads * width * bytes_of(op.kv_dtype);
     bytes += cache * (op.heads / op.kv_heads - 1);
   }
-  const double units = op.batch * kv_heads * std::ceil(op.kv_len / k.kv_chunk);
+  const double heads = op.batch * kv_heads;
+  double splits = std::ceil(op.kv_len / k.kv_chunk);
+  if (k.split_fill > 0) splits = std::max(1.0, std::min(splits, std::ceil(sms * k.split_fill / heads)));
+  const double units = heads * splits;
   const double occupancy = std::min(1.0, units / (sms * k.ctas_per_sm));
   // An fp8 cache on a part without fp8 tensor cores (Ampere) is dequantized
   // in the kernel and multiplied in 16 bits.
   const DType format = op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
   const double group = !regrouped && op.kv_heads > 0 ? op.heads / op.kv_heads : 1;
   const double fraction = prefill.set && group >= prefill.q_tile ? prefill.compute_fraction : k.compute_fraction;
-  return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(format) * fraction),
-              bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy), true);
+  const bool single = regrouped || (!op.kv_shared && group <= 1);
+  const auto [unit, floor] = decode_cta(k, op, single, op.kv_dtype == DType::fp8);
+  OpCost c;
+  c.compute_seconds = op.flops / (hw.peak_for(format) * fraction * occupancy);
+  c.memory_seconds = bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy);
+  const double ctas = units * unit / sms, roofline = std::max(c.compute_seconds, c.memory_seconds);
+  // Piecewise linear in the context (like every other operator), so one-off
+  // predictions that interpolate between sampled steps stay exact.
+  c.seconds = floor + std::max(ctas, roofline) + k.serial_fraction * std::min(ctas, roofline);
+  c.bound = ctas + floor > roofline                ? Bound::overhead
+            : c.compute_seconds > c.memory_seconds ? Bound::compute
+                                                   : Bound::memory;
+  return c;
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ constexpr double kDirectLimit = 4096;
 constexpr int kSamples = 1024;
 // One-off predictions time every 8th decode step and integrate the linear
 // interpolant in between: a step's time is affine in the context between the
-// kinks of its maxima, so the error stays below 1e-5 (predictor_test).
+// kinks of its maxima and split-K chunks, and segments holding a kink are
+// timed step by step, so the sum is exact (predictor_test).
 constexpr double kStride = 8;
 
 struct StepSum {
@@ -60,22 +61,7 @@ class Predictor::DecodeCurve {
       for (double x = first; x < last; x += 1) add(s, x, 1.0);
       return s;
     }
-    if (count <= kDirectLimit) {
-      // Each segment [x, next) holds next - x steps: the interpolant's sum
-      // puts weight (n + 1) / 2 on x and (n - 1) / 2 on next.
-      StepPoint here = model_->at(first);
-      for (double x = first; x < last - 1;) {
-        const double next = std::min(x + kStride, last - 1);
-        const double n = next - x;
-        const StepPoint there = model_->at(next);
-        accumulate(s, value(here), here, (n + 1) / 2);
-        accumulate(s, value(there), there, (n - 1) / 2);
-        here = there;
-        x = next;
-      }
-      accumulate(s, value(here), here, 1.0);
-      return s;
-    }
+    if (count <= kDirectLimit) return strided(first, last);
     // Trapezoid rule over evenly spaced contexts; step time is smooth and
     // piecewise linear in the context, so the error is far below 0.1 %.
     const double step = (count - 1) / (kSamples - 1);
@@ -90,6 +76,40 @@ class Predictor::DecodeCurve {
 
  private:
   double value(const StepPoint& p) const { return std::max(p.latency, micro_ * p.max_stage); }
+
+  // Steps first .. last - 1 from every kStride-th one: each segment's steps
+  // are the chord's (weights (n + 1) / 2 and (n - 1) / 2 on its ends) where
+  // the step time is affine in the context, which a chord sharing its slope
+  // with a neighbour's proves (a kink inside would bend it); a segment with
+  // a kink (a new split-K chunk, a bound changing) has its steps timed.
+  StepSum strided(double first, double last) {
+    xs_.clear();
+    points_.clear();
+    for (double x = first; x < last - 1; x = std::min(x + kStride, last - 1)) xs_.push_back(x);
+    xs_.push_back(last - 1);
+    for (double x : xs_) points_.push_back(model_->at(x));
+    StepSum s;
+    const std::size_t segments = xs_.size() - 1;
+    for (std::size_t i = 0; i < segments; ++i) {
+      const double n = xs_[i + 1] - xs_[i];
+      if (affine(i, segments)) {
+        accumulate(s, value(points_[i]), points_[i], (n + 1) / 2);
+        accumulate(s, value(points_[i + 1]), points_[i + 1], (n - 1) / 2);
+      } else {
+        accumulate(s, value(points_[i]), points_[i], 1.0);
+        for (double x = xs_[i] + 1; x < xs_[i + 1]; x += 1) add(s, x, 1.0);
+      }
+    }
+    accumulate(s, value(points_.back()), points_.back(), 1.0);
+    return s;
+  }
+  double slope(std::size_t i) const { return (value(points_[i + 1]) - value(points_[i])) / (xs_[i + 1] - xs_[i]); }
+  bool affine(std::size_t i, std::size_t segments) const {
+    if (xs_[i + 1] - xs_[i] <= 1) return true;
+    const double tolerance = 1e-12 * std::abs(value(points_[i]));
+    const auto same = [&](std::size_t j) { return std::abs(slope(i) - slope(j)) * kStride <= tolerance; };
+    return (i > 0 && same(i - 1)) || (i + 1 < segments && same(i + 1));
+  }
   void add(StepSum& s, double context, double weight) {
     const StepPoint p = model_->at(context);
     accumulate(s, value(p), p, weight);
@@ -106,6 +126,8 @@ class Predictor::DecodeCurve {
   std::unique_ptr<StepModel> model_;
   unsigned micro_;
   std::vector<StepSum> prefix_;  // prefix_[x]: sum of steps with context < x
+  std::vector<double> xs_;       // strided(): the sampled contexts
+  std::vector<StepPoint> points_;
 };
 
 Predictor::Predictor(Components c) : c_(std::move(c)), host_(host_costs(*c_.engine, c_.hardware->spec())) {}

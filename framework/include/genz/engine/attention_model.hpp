@@ -4,17 +4,26 @@
 //   prefill: floor + units * unit / SMs + max(FLOPs / (BF16 peak * compute_fraction),
 //                                             bytes / (bandwidth * bandwidth_fraction))
 //            units = sequences * heads * ceil(new tokens / q_tile)   (one CTA per query tile and head)
-//   decode:  floor + max(units * unit / SMs, FLOPs / (peak * compute_fraction),
-//                        bytes / (bandwidth * bandwidth_fraction * occupancy))
-//            units = sequences * KV heads * ceil(cached tokens / kv_chunk)   (split-K CTAs)
+//   decode:  floor + max(ctas, roofline) + serial_fraction * min(ctas, roofline)
+//            ctas = units * unit / SMs
+//            roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy
+//            units = sequences * KV heads * splits   (split-K CTAs, flash-decoding)
+//            splits = min(ceil(cached tokens / kv_chunk), ceil(SMs * split_fill / (sequences * KV heads)))
 //            occupancy = min(1, units / (SMs * ctas_per_sm))
 //
 // A CTA has a fixed cost (loading its queries, the softmax epilogue, writing
 // out), and the parallel work available bounds the bandwidth a decode
 // reaches (each CTA keeps a bounded number of loads in flight): batch-1
-// decode at long context is slower per byte than batch 64. SMs, peak and
-// bandwidth come from the hardware's data sheet, so values fitted on the H100
-// (data/calibration/fit_attention.py) carry to other parts.
+// decode at long context is slower per byte than batch 64. A decode kernel
+// splits a sequence's cache only as far as it takes to fill the GPU
+// (TensorRT-LLM's multi-block mode, FlashInfer's split-K planner), so long
+// caches do not multiply the CTAs' fixed cost. The CTA cost differs by
+// kernel: one query head per CTA (MHA, or a group wider than the kernel
+// serves), or a group of query heads sharing their KV head (XQA's GQA
+// kernel), whose cost grows with the head size and doubles past 16 heads (a
+// second 16-row MMA tile), with its own cost and floor on an FP8 cache. SMs,
+// peak and bandwidth come from the hardware's data sheet, so values fitted on
+// the H100 (data/calibration/fit_attention.py) carry to other parts.
 #pragma once
 
 #include <optional>
@@ -28,12 +37,19 @@ namespace genz {
 struct AttentionKernel {
   bool set = false;
   double floor = 0;  // s
-  double unit = 0;   // s per CTA
+  double unit = 0;   // s per CTA (decode: a grouped CTA at head size 128 on a 16-bit cache)
   double compute_fraction = 1, bandwidth_fraction = 1;
   double q_tile = 128;     // prefill: query rows per CTA
-  double kv_chunk = 0;     // decode: cached tokens per split-K CTA
+  double kv_chunk = 0;     // decode: fewest cached tokens per split-K CTA
+  double split_fill = 0;   // decode: splits stop at this many CTAs per SM; 0: split every kv_chunk
   double ctas_per_sm = 1;  // decode: CTAs per SM that reach the full bandwidth
   double max_group = 0;    // decode: largest query heads per KV head the kernel shares a cache read for; 0: any
+  // Decode CTA kinds (0: as `unit` / `floor`): one query head per CTA; a
+  // group on an FP8 cache; the grouped cost's growth with the head size
+  // ((head size / 128)^x) and past 16 heads; the share of the smaller of CTA
+  // work and roofline that the larger does not hide (0: the plain maximum).
+  double single_unit = 0, fp8_unit = 0, fp8_floor = 0;
+  double head_dim_exponent = 0, wide_group = 1, serial_fraction = 0;
 };
 
 struct AttentionProfile {
