@@ -36,12 +36,16 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
   return k;
 }
 
-OpCost cost(double floor, double units_seconds, double compute, double memory, bool overlapped) {
+// The CTAs' fixed work and the roofline overlap but for `serial` of the
+// smaller (1: they add up). Piecewise linear in the context, like every
+// other operator, so one-off predictions that interpolate between sampled
+// decode steps stay exact.
+OpCost cost(double floor, double units_seconds, double compute, double memory, double serial) {
   OpCost c;
   c.compute_seconds = compute;
   c.memory_seconds = memory;
   const double roofline = std::max(compute, memory);
-  c.seconds = floor + (overlapped ? std::max(units_seconds, roofline) : units_seconds + roofline);
+  c.seconds = floor + std::max(units_seconds, roofline) + serial * std::min(units_seconds, roofline);
   if (units_seconds + floor > roofline)
     c.bound = Bound::overhead;
   else
@@ -54,7 +58,7 @@ OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& 
   const double sms = hw.compute_units;
   const double units = op.batch * op.heads * std::ceil(op.q_len / k.q_tile);
   return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(DType::bf16) * k.compute_fraction),
-              op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), false);
+              op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
 }
 
 // What one decode CTA costs and the kernel's floor: one query head per CTA
@@ -100,17 +104,8 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
   const double fraction = prefill.set && group >= prefill.q_tile ? prefill.compute_fraction : k.compute_fraction;
   const bool single = regrouped || (!op.kv_shared && group <= 1);
   const auto [unit, floor] = decode_cta(k, op, single, op.kv_dtype == DType::fp8);
-  OpCost c;
-  c.compute_seconds = op.flops / (hw.peak_for(format) * fraction * occupancy);
-  c.memory_seconds = bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy);
-  const double ctas = units * unit / sms, roofline = std::max(c.compute_seconds, c.memory_seconds);
-  // Piecewise linear in the context (like every other operator), so one-off
-  // predictions that interpolate between sampled steps stay exact.
-  c.seconds = floor + std::max(ctas, roofline) + k.serial_fraction * std::min(ctas, roofline);
-  c.bound = ctas + floor > roofline                ? Bound::overhead
-            : c.compute_seconds > c.memory_seconds ? Bound::compute
-                                                   : Bound::memory;
-  return c;
+  return cost(floor, units * unit / sms, op.flops / (hw.peak_for(format) * fraction * occupancy),
+              bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy), k.serial_fraction);
 }
 
 }  // namespace

@@ -107,7 +107,8 @@ class Predictor::DecodeCurve {
   bool affine(std::size_t i, std::size_t segments) const {
     if (xs_[i + 1] - xs_[i] <= 1) return true;
     const double tolerance = 1e-12 * std::abs(value(points_[i]));
-    const auto same = [&](std::size_t j) { return std::abs(slope(i) - slope(j)) * kStride <= tolerance; };
+    const double own = slope(i);
+    const auto same = [&](std::size_t j) { return std::abs(own - slope(j)) * kStride <= tolerance; };
     return (i > 0 && same(i - 1)) || (i + 1 < segments && same(i + 1));
   }
   void add(StepSum& s, double context, double weight) {
