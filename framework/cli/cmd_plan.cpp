@@ -81,8 +81,8 @@ plan::Traffic traffic_of(const Options& o, double percentile, std::string& descr
                                              : o.prefix_caching) +
                    ", " + std::to_string(static_cast<long long>(std::round(t.prefix))) +
                    " shared-prefix tokens per request on average";
-  if (const SpecConfig spec = spec_config(o); spec.k > 0)
-    description += "; speculative decoding: " + speculation_text(spec);
+  if (const SpecConfig speculation = spec_config(o); speculation.k > 0)
+    description += "; speculative decoding: " + speculation_text(speculation);
   return t;
 }
 

@@ -134,7 +134,9 @@ TEST(DeepSeekV3, RoutingMovesEveryTokenAndTheRanksPairsAndFeedsQuantizedExperts)
   for (const Op& op : g.ops) {
     if (std::string(op.name) == "moe_permute") permuted = op.elements;
     if (op.kind == OpKind::gemm && std::string(op.name).rfind("experts_", 0) == 0) quantized += op.a_quantized;
-    if (op.kind == OpKind::gemm && std::string(op.name).rfind("shared_", 0) == 0) EXPECT_FALSE(op.a_quantized);
+    if (op.kind == OpKind::gemm && std::string(op.name).rfind("shared_", 0) == 0) {
+      EXPECT_FALSE(op.a_quantized);
+    }
   }
   // Every rank holds the 64 tokens and gets 64 x 8 / 8 of their expert pairs.
   EXPECT_DOUBLE_EQ(permuted, (64 + 3 * 64.0 * 8 / 8) * 7168);

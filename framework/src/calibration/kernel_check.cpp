@@ -29,8 +29,10 @@ constexpr struct {
              {"l40s", "l40s", false, false, true}};
 
 // The split data/calibration/fit_attention.py fits on (even) and holds out
-// (odd): whole head configurations, never rows of one shape.
+// (odd): whole head configurations, never rows of one shape (MLA's context
+// kernel: head counts whose log2 is odd).
 bool held_out_heads(const KernelSample& s) {
+  if (s.cls == KernelClass::mla_context) return static_cast<long long>(std::lround(std::log2(s.heads))) % 2 != 0;
   if (s.cls != KernelClass::context_attention && s.cls != KernelClass::generation_attention) return false;
   const auto parity = static_cast<long long>(s.heads * 31 + s.kv_heads * 7 + s.head_dim) % 2;
   return parity != 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "genz/sdk/op_resources.hpp"
+
 namespace genz {
 namespace {
 
@@ -12,13 +14,15 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
                  "ctas_per_sm", "max_group", "single_unit_us", "fp8_unit_us", "fp8_floor_us", "head_dim_exponent",
                  "wide_group", "serial_fraction"});
   else
-    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile"});
+    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile", "fp8_compute_fraction",
+                 "softmax_flops", "head_dim_exponent", "diagonal_keys"});
   AttentionKernel k;
   k.set = true;
   k.floor = v.number("floor_us", 0, 1e4) * 1e-6;
   k.unit = v.number("unit_us", 0, 1e4) * 1e-6;
   k.compute_fraction = v.number("compute_fraction", 1e-3, 1);
   k.bandwidth_fraction = v.number("bandwidth_fraction", 1e-3, 1);
+  k.head_dim_exponent = v.number_or("head_dim_exponent", 0, -4, 4);
   if (decode) {
     k.kv_chunk = v.number("kv_chunk", 1, 1e7);
     k.ctas_per_sm = v.number("ctas_per_sm", 1e-3, 64);
@@ -27,11 +31,13 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
     k.single_unit = v.number_or("single_unit_us", 0, 0, 1e4) * 1e-6;
     k.fp8_unit = v.number_or("fp8_unit_us", 0, 0, 1e4) * 1e-6;
     k.fp8_floor = v.number_or("fp8_floor_us", 0, 0, 1e4) * 1e-6;
-    k.head_dim_exponent = v.number_or("head_dim_exponent", 0, -4, 4);
     k.wide_group = v.number_or("wide_group", 1, 0.1, 100);
     k.serial_fraction = v.number_or("serial_fraction", 0, 0, 1);
   } else {
     k.q_tile = v.number("q_tile", 1, 4096);
+    k.fp8_compute_fraction = v.number_or("fp8_compute_fraction", 0, 0, 1);
+    k.softmax_flops = v.number_or("softmax_flops", 0, 0, 1e3);
+    k.diagonal_keys = v.number_or("diagonal_keys", 0, 0, 1e5);
   }
   return k;
 }
@@ -53,12 +59,29 @@ OpCost cost(double floor, double units_seconds, double compute, double memory, d
   return c;
 }
 
-// Each CTA's fixed work adds to the FMHA's tensor-core time.
+// Score elements the kernel computes: the causal diagonal's keys past the
+// boundary run too.
+double prefill_scores(const AttentionKernel& k, const Op& op) {
+  double attended = attended_keys(op);
+  if (op.causal && k.diagonal_keys > 0) {
+    const double past = std::max(0.0, op.kv_len - op.q_len);
+    attended = past + std::min(op.q_len, (op.q_len + 1 + k.diagonal_keys) / 2);
+  }
+  return op.batch * op.heads * op.q_len * attended;
+}
+
+// Each CTA's fixed work adds to the FMHA's tensor-core and softmax time.
 OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& hw) {
   const double sms = hw.compute_units;
   const double units = op.batch * op.heads * std::ceil(op.q_len / k.q_tile);
-  return cost(k.floor, units * k.unit / sms, op.flops / (hw.peak_for(DType::bf16) * k.compute_fraction),
-              op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
+  const double unit = k.unit * std::pow(op.head_dim_qk / 128.0, k.head_dim_exponent);
+  const bool fp8 = op.kv_dtype == DType::fp8 && k.fp8_compute_fraction > 0 && hw.peak_for(DType::fp8) > 0;
+  const double mma_rate =
+      fp8 ? hw.peak_for(DType::fp8) * k.fp8_compute_fraction : hw.peak_for(DType::bf16) * k.compute_fraction;
+  const double scores = prefill_scores(k, op);
+  double compute = scores * 2 * (op.head_dim_qk + op.head_dim_v) / mma_rate;
+  if (k.softmax_flops > 0 && hw.vector_flops > 0) compute += scores * k.softmax_flops / hw.vector_flops;
+  return cost(k.floor, units * unit / sms, compute, op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
 }
 
 // What one decode CTA costs and the kernel's floor: one query head per CTA
@@ -111,16 +134,18 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
 }  // namespace
 
 AttentionProfile read_attention(const JsonView& v) {
-  v.only_keys({"prefill", "decode"});
+  v.only_keys({"prefill", "decode", "mla_prefill"});
   AttentionProfile p;
   if (v.has("prefill")) p.prefill = read_kernel(v.object("prefill"), false);
+  if (v.has("mla_prefill")) p.mla_prefill = read_kernel(v.object("mla_prefill"), false);
   if (v.has("decode")) p.decode = read_kernel(v.object("decode"), true);
   return p;
 }
 
 std::optional<OpCost> engine_attention_cost(const AttentionProfile& p, const Op& op, const HardwareSpec& hw) {
   const bool decode = is_decode_attention(op);
-  const AttentionKernel& k = decode ? p.decode : p.prefill;
+  const bool mla = !decode && op.head_dim_qk != op.head_dim_v && p.mla_prefill.set;
+  const AttentionKernel& k = decode ? p.decode : mla ? p.mla_prefill : p.prefill;
   const double peak = hw.peak_for(DType::bf16);
   if (!k.set || op.kind != OpKind::attention || hw.compute_units == 0 || peak <= 0 || hw.memory_bandwidth <= 0)
     return std::nullopt;

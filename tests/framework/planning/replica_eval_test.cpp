@@ -56,7 +56,9 @@ TEST(ReplicaEval, AKvCacheTooSmallMakesLargeBatchesInfeasible) {
   const ConfigEval e = evaluate("vllm", 30000, 2000);
   bool some = false, none = true;
   for (const BatchPoint& p : e.points) {
-    if (p.batch * 32000 > e.kv_tokens) EXPECT_FALSE(p.feasible) << p.batch;
+    if (p.batch * 32000 > e.kv_tokens) {
+      EXPECT_FALSE(p.feasible) << p.batch;
+    }
     some = some || p.feasible;
     none = none && p.feasible;
   }

@@ -1,9 +1,12 @@
 // The attention kernels an engine runs (TensorRT-LLM's FMHA and XQA,
 // FlashAttention 3, FlashInfer, Triton), described by what limits them:
 //
-//   prefill: floor + units * unit / SMs + max(FLOPs / (BF16 peak * compute_fraction),
-//                                             bytes / (bandwidth * bandwidth_fraction))
+//   prefill: floor + units * unit * (head size / 128)^head_dim_exponent / SMs
+//            + max(scores * (MMA FLOPs per score / (peak * compute_fraction) + softmax_flops / vector peak),
+//                  bytes / (bandwidth * bandwidth_fraction))
 //            units = sequences * heads * ceil(new tokens / q_tile)   (one CTA per query tile and head)
+//            scores = sequences * heads * new tokens * (past keys + min(new tokens, (new tokens + diagonal_keys) / 2))
+//            peak: FP8's at fp8_compute_fraction where the cache is FP8 and the kernel has an FP8 path
 //   decode:  floor + max(ctas, roofline) + serial_fraction * min(ctas, roofline)
 //            ctas = units * unit / SMs
 //            roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy
@@ -24,6 +27,14 @@
 // second 16-row MMA tile), with its own cost and floor on an FP8 cache. SMs,
 // peak and bandwidth come from the hardware's data sheet, so values fitted on
 // the H100 (data/calibration/fit_attention.py) carry to other parts.
+//
+// A prefill kernel's score elements each cost their two products on the
+// tensor cores and the online softmax (max, scale, exponent, sum) on the
+// FP32 units, which the products do not hide: at head size 64 the softmax
+// is as long as the products (FlashAttention-3, Shah et al. 2024, sec. 3),
+// so small heads reach a lower share of the tensor peak, and an FP8 kernel
+// (TensorRT-LLM's FP8 context FMHA on an FP8 cache) gains less than 2x. A
+// causal kernel masks whole tiles, so the diagonal's tiles run in full.
 #pragma once
 
 #include <optional>
@@ -50,10 +61,18 @@ struct AttentionKernel {
   // work and roofline that the larger does not hide (0: the plain maximum).
   double single_unit = 0, fp8_unit = 0, fp8_floor = 0;
   double head_dim_exponent = 0, wide_group = 1, serial_fraction = 0;
+  // Prefill: share of the FP8 peak on an FP8 cache (0: the products run in
+  // 16 bits), FP32 FLOPs of softmax per score, keys per query computed past
+  // the causal boundary. The prefill CTA's cost grows with the head size by
+  // head_dim_exponent.
+  double fp8_compute_fraction = 0, softmax_flops = 0, diagonal_keys = 0;
 };
 
 struct AttentionProfile {
-  AttentionKernel prefill, decode;
+  // mla_prefill: the context kernel for unequal query/key and value head
+  // sizes (DeepSeek's MLA, 192 and 128), a kernel of its own in TensorRT-LLM;
+  // unset: the prefill kernel serves it.
+  AttentionKernel prefill, decode, mla_prefill;
 };
 
 /// Reads an engine file's "attention" object.
