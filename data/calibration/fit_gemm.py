@@ -11,7 +11,9 @@ sheet's; the eight parameters per GPU and format are fitted here.
 
 Data: TensorRT-LLM's GEMM tables of ../shared/data/aiconfigurator-kernels
 (CUDA-graph replay, so no launch gaps; `fp8` includes the activation
-quantization). bf16 GEMMs are cuBLAS's in every engine (the vLLM and SGLang
+quantization; `fp8_block`, 128x128 weight and 1x128 activation scales, is
+DeepGEMM-style kernels with their own description, "fp8_block", at the FP8
+peak; genz runs it for Op::block_scaled GEMMs). bf16 GEMMs are cuBLAS's in every engine (the vLLM and SGLang
 tables agree with TensorRT-LLM's within a few per cent, median), so one
 description per GPU serves them all.
 
@@ -43,6 +45,7 @@ GPUS = {
 NAMES = ("floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
          "split_reduce_us", "wave_us", "quantize_us")
 SPLIT_K_MIN = 2048
+PEAK = {"bf16": "bf16", "fp8": "fp8", "fp8_block": "fp8"}  # block-scaled FP8 runs at the FP8 peak
 START = [2.4, 0.8, 0.8, 60, 4, 1.5, 0.3, 4]
 STEPS = [0.5, 0.1, 0.1, 20, 1, 0.5, 0.2, 1]
 
@@ -67,7 +70,7 @@ def kernel(m, n, k, g, p, fmt, tm, tn):
     waves = math.ceil(tiles * split / g["sm"])
     kc = k / split
     lat = waves * math.ceil(kc / (128 / ib)) * it * 1e-9
-    comp = waves * (2 * tm * tn * kc / (g[fmt] * cf / g["sm"]) + wave * 1e-6)
+    comp = waves * (2 * tm * tn * kc / (g[PEAK[fmt]] * cf / g["sm"]) + wave * 1e-6)
     data = (m * k + n * k) * ib + m * n * 2 + (m * n * 8 * split if split > 1 else 0)
     mem = data / (g["bw"] * bf)
     hi = max(lat, comp, mem)
@@ -176,8 +179,9 @@ def write(spec, entries, source):
 
 
 def main():
-    jobs = [("h100_sxm", "bfloat16"), ("h100_sxm", "fp8"), ("b200_sxm", "bfloat16"), ("b200_sxm", "fp8"),
-            ("a100_sxm", "bfloat16"), ("l40s", "bfloat16"), ("l40s", "fp8")]
+    jobs = [("h100_sxm", "bfloat16"), ("h100_sxm", "fp8"), ("h100_sxm", "fp8_block"), ("b200_sxm", "bfloat16"),
+            ("b200_sxm", "fp8"), ("b200_sxm", "fp8_block"), ("a100_sxm", "bfloat16"), ("l40s", "bfloat16"),
+            ("l40s", "fp8")]
     with multiprocessing.Pool() as pool:
         results = pool.map(fit, jobs)
     fitted = {}

@@ -143,6 +143,27 @@ TEST(DeepSeekV3, RoutingMovesEveryTokenAndTheRanksPairsAndFeedsQuantizedExperts)
   EXPECT_EQ(quantized, 2);  // gate/up and down read rows the routing quantized
 }
 
+// DeepSeek-V3's checkpoint scales its FP8 weights per 128 x 128 block, so
+// its FP8 GEMMs run the block-scaled kernels; Mixtral's FP8 is per tensor.
+TEST(DeepSeekV3, Fp8WeightsCarryBlockScales) {
+  const auto count = [](const std::string& name, DType w) {
+    int gemms = 0, block = 0;
+    for (const Op& op : build(*model(name), Phase::prefill, 1, 64, Parallelism{}, {w, w, DType::bf16}).ops) {
+      if (op.kind != OpKind::gemm || op.w_dtype != DType::fp8) continue;
+      ++gemms;
+      block += op.block_scaled;
+    }
+    return std::make_pair(gemms, block);
+  };
+  const auto [fp8, block] = count("deepseek_v3", DType::fp8);
+  EXPECT_GT(fp8, 5);
+  EXPECT_EQ(block, fp8);
+  EXPECT_EQ(count("deepseek_v3", DType::bf16).first, 0);
+  const auto [mixtral, mixtral_block] = count("mixtral_8x7b", DType::fp8);
+  EXPECT_GT(mixtral, 3);
+  EXPECT_EQ(mixtral_block, 0);
+}
+
 TEST(DeepSeekV3, PipelineAcrossNodesSendsOverTheInterNodeLink) {
   const test::Stack st = test::stack("deepseek_v3", "rtx4090", "pcie_like");
   Parallelism p;

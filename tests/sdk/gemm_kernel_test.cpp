@@ -132,6 +132,32 @@ TEST(GemmKernel, ReadAndWrittenAsJson) {
   EXPECT_FALSE(again.achieved.gemm_kernels[index_of(DType::fp8)].described());
 }
 
+// Block-scaled FP8 runs the part's "fp8_block" kernels (read, written back,
+// chosen for Op::block_scaled); a part without them times it as per-tensor FP8.
+TEST(GemmKernel, BlockScaledFp8RunsItsOwnKernels) {
+  const char* text = R"({"name": "x", "compute": {"units": 100, "tensor_tflops": {"bf16": 1000, "fp8": 2000}},
+      "memory": {"capacity_GiB": 80, "bandwidth_GBps": 4000},
+      "achieved": {"gemm_kernels": {
+          "fp8": {"floor_us": 3, "compute_fraction": 0.7, "bandwidth_fraction": 0.8, "iteration_ns": 1, "quantize_us": 9},
+          "fp8_block": {"floor_us": 2, "compute_fraction": 0.6, "bandwidth_fraction": 0.8, "iteration_ns": 100,
+                        "quantize_us": 2}}}})";
+  const HardwareSpec s = hardware_from_text(text, "gpu.json", "x");
+  EXPECT_DOUBLE_EQ(s.achieved.fp8_block_gemm.floor, 2e-6);
+  EXPECT_DOUBLE_EQ(s.achieved.fp8_block_gemm.quantize, 2e-6);
+  const HardwareSpec again = hardware_from_text(hardware_to_json(s).dump(), "again.json", "x");
+  EXPECT_DOUBLE_EQ(again.achieved.fp8_block_gemm.iteration, 100e-9);
+
+  const RooflineHardware hw(s);
+  const Op tensor = gemm(16, 7168, 2048, DType::fp8);
+  Op block = tensor;
+  block.block_scaled = true;
+  EXPECT_DOUBLE_EQ(hw.time(block).seconds, gemm_kernel_seconds(s.achieved.fp8_block_gemm, s, block, 2000e12));
+  EXPECT_LT(hw.time(block).seconds, hw.time(tensor).seconds);  // its quantization is cheaper here
+  HardwareSpec without = s;
+  without.achieved.fp8_block_gemm = {};
+  EXPECT_DOUBLE_EQ(RooflineHardware(without).time(block).seconds, hw.time(tensor).seconds);
+}
+
 TEST(GemmKernel, BadDescriptionsNameTheKey) {
   const auto error_of = [](const std::string& kernels) {
     try {

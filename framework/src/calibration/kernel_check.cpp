@@ -124,7 +124,10 @@ std::vector<Op> moe(const KernelSample& s) {
   const double inter = s.inter / s.moe_tp;
   std::vector<Op> ops{gemm("experts_gate_up", active, rows, 2 * inter, s.hidden, s.dtype),
                       gemm("experts_down", active, rows, s.hidden, inter, s.dtype)};
-  for (Op& g : ops) g.a_quantized = true;  // the routing copies quantized rows to the experts
+  for (Op& g : ops) {
+    g.a_quantized = true;  // the routing copies quantized rows to the experts
+    g.block_scaled = s.block_scaled;
+  }
   ops.push_back(elementwise("act_mul", EwKind::gated_activation, pairs * inter));
   ops.push_back(elementwise("moe_permute", EwKind::moe_permute, (s.tokens + 3 * pairs) * s.hidden));
   return ops;
@@ -142,6 +145,7 @@ std::vector<Op> kernel_ops(const KernelSample& s, const EngineProfile& engine) {
   switch (s.cls) {
     case KernelClass::gemm:
       ops.push_back(gemm("gemm", 1, s.m, s.n, s.k, s.dtype));
+      ops.back().block_scaled = s.block_scaled;
       break;
     case KernelClass::context_attention:
     case KernelClass::generation_attention:

@@ -6,8 +6,9 @@
 namespace genz {
 namespace {
 
-int format_key(DType t) {
-  return t == DType::fp16 ? static_cast<int>(DType::bf16) : static_cast<int>(t);
+int format_key(DType t, bool block_scaled = false) {
+  const int key = t == DType::fp16 ? static_cast<int>(DType::bf16) : static_cast<int>(t);
+  return block_scaled ? -1 - key : key;
 }
 
 // Log-log interpolation between two measured points.
@@ -25,8 +26,8 @@ void sort_fastest(std::vector<std::pair<double, double>>& c) {
 
 }  // namespace
 
-void MeasuredKernels::add_gemm(DType format, double m, double n, double k, double seconds) {
-  gemm_[{format_key(format), n, k}].emplace_back(m, seconds);
+void MeasuredKernels::add_gemm(DType format, double m, double n, double k, double seconds, bool block_scaled) {
+  gemm_[{format_key(format, block_scaled), n, k}].emplace_back(m, seconds);
   ++points_;
 }
 
@@ -79,7 +80,7 @@ std::optional<double> MeasuredKernels::attention(const Op& op) const {
 std::optional<double> MeasuredKernels::time(const Op& op) const {
   if (op.kind == OpKind::attention) return attention(op);
   if (op.kind != OpKind::gemm || op.batch != 1 || !op.b_is_weight || is_integer(op.w_dtype)) return std::nullopt;
-  const auto it = gemm_.find({format_key(op.compute_dtype), op.n, op.k});
+  const auto it = gemm_.find({format_key(op.compute_dtype, op.block_scaled), op.n, op.k});
   if (it == gemm_.end()) return std::nullopt;
   return at(it->second, op.m);
 }

@@ -208,7 +208,7 @@ namespace {
 void add_sample(MeasuredKernels& m, const KernelSample& s) {
   switch (s.cls) {
     case KernelClass::gemm:
-      if (!s.block_scaled) m.add_gemm(s.dtype, s.m, s.n, s.k, s.seconds);
+      m.add_gemm(s.dtype, s.m, s.n, s.k, s.seconds, s.block_scaled);
       break;
     case KernelClass::context_attention:
       if (s.window == 0 && s.step == 0)

@@ -11,7 +11,7 @@ namespace {
 
 class Writer {
  public:
-  explicit Writer(Graph& g) : g_(g) {}
+  Writer(Graph& g, bool fp8_block_scales) : g_(g), fp8_block_scales_(fp8_block_scales) {}
   void at(Placement p, unsigned begin = 0, unsigned end = 0) {
     place_ = p;
     begin_ = static_cast<std::uint16_t>(begin);
@@ -34,6 +34,7 @@ class Writer {
     op.batch = batch;
     op.a_dtype = op.out_dtype = a;
     op.w_dtype = w;
+    op.block_scaled = fp8_block_scales_ && w == DType::fp8;
     return op;
   }
   Op& ew(const char* name, EwKind kind, double elements, DType a) {
@@ -53,6 +54,7 @@ class Writer {
 
  private:
   Graph& g_;
+  bool fp8_block_scales_;
   Placement place_ = Placement::layers;
   std::uint16_t begin_ = 0, end_ = 0;
 };
@@ -265,7 +267,7 @@ void build_graph(const TransformerConfig& c, const BuildRequest& r, Graph& out) 
                 r.phase == Phase::decode};
   const double T = st.rows, H = c.hidden, abytes = bytes_of(st.a);
   out.pipeline_bytes = T * H * abytes;
-  Writer wr(out);
+  Writer wr(out, c.fp8_block_scales);
 
   wr.at(Placement::pre);
   wr.ew("embedding", EwKind::embedding, T * H, st.a);

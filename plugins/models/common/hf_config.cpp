@@ -46,6 +46,7 @@ DType native_dtype(const JsonView& v) {
 
 void read_common(const JsonView& v, TransformerConfig& c) {
   c.native_dtype = native_dtype(v);
+  c.fp8_block_scales = v.has("quantization_config") && v.object("quantization_config").has("weight_block_size");
   c.layers = dim(v, "num_hidden_layers");
   c.hidden = dim(v, "hidden_size");
   c.heads = dim(v, "num_attention_heads");

@@ -46,6 +46,9 @@ struct TransformerConfig {
   NormKind norm = NormKind::rms;
   std::optional<MoeDims> moe;
   DType native_dtype = DType::bf16;  // checkpoint format (DeepSeek-V3 ships fp8)
+  // FP8 weights carry 128 x 128 block scales (DeepSeek-V3; quantization_config's
+  // weight_block_size): FP8 GEMMs run the block-scaled kernels.
+  bool fp8_block_scales = false;
 };
 
 /// Throws InputError when the numbers are inconsistent (heads not dividing

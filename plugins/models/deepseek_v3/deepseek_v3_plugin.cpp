@@ -42,6 +42,7 @@ TransformerConfig deepseek_v3(const char* name) {
   m.first_dense_layers = 3;
   c.moe = m;
   c.native_dtype = genz::DType::fp8;  // the released checkpoint is fp8 (128x128 block scales)
+  c.fp8_block_scales = true;
   return c;
 }
 
@@ -120,7 +121,8 @@ std::unique_ptr<genz::Model> make_fixed(const void* user_data, std::string_view 
 void register_models(genz::Registrar& r) {
   using genz::models::accepted_architectures;
   r.add("deepseek_v3", "DeepSeek-V3/R1 671B: MLA attention, 256 routed experts (top 8) + 1 shared",
-        genz::factory<genz::Model, make_deepseek>(), nullptr, "deepseek_v3_671b", accepted_architectures("deepseek_v3"));
+        genz::factory<genz::Model, make_deepseek>(), nullptr, "deepseek_v3_671b",
+        accepted_architectures("deepseek_v3"));
   r.add("mixtral", "Mixtral: GQA attention, 8 experts, top 2", genz::factory<genz::Model, make_mixtral>(), nullptr,
         nullptr, accepted_architectures("mixtral"));
   r.add("qwen_moe", "Qwen-MoE: 60 experts, top 4, one shared expert", genz::factory<genz::Model, make_qwen>(), nullptr,

@@ -45,6 +45,20 @@ TEST(MeasuredKernels, MeasuredPointsAreReturnedAndInterpolatedLogLog) {
   EXPECT_FALSE(m.time(gemm(2, 4096, 8192)).has_value());                       // another shape
 }
 
+// Block-scaled and per-tensor FP8 are different kernels: each op reads its own.
+TEST(MeasuredKernels, BlockScaledFp8IsMeasuredApart) {
+  MeasuredKernels m;
+  m.add_gemm(DType::fp8, 16, 4096, 4096, 15e-6);
+  m.add_gemm(DType::fp8, 16, 4096, 4096, 11e-6, true);
+  m.finish();
+  Op tensor = gemm(16, 4096, 4096);
+  tensor.a_dtype = tensor.w_dtype = tensor.compute_dtype = DType::fp8;
+  Op block = tensor;
+  block.block_scaled = true;
+  EXPECT_DOUBLE_EQ(*m.time(tensor), 15e-6);
+  EXPECT_DOUBLE_EQ(*m.time(block), 11e-6);
+}
+
 TEST(MeasuredKernels, DecodeAttentionInterpolatesAcrossBatchAndContext) {
   MeasuredKernels m;
   for (double b : {1.0, 4.0})

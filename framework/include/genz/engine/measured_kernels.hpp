@@ -18,8 +18,9 @@ namespace genz {
 
 class MeasuredKernels {
  public:
-  /// A GEMM of (m x k) by (k x n) weights computing in `format` (bf16, fp8).
-  void add_gemm(DType format, double m, double n, double k, double seconds);
+  /// A GEMM of (m x k) by (k x n) weights computing in `format` (bf16, fp8;
+  /// block-scaled FP8 apart from per-tensor FP8: other kernels).
+  void add_gemm(DType format, double m, double n, double k, double seconds, bool block_scaled = false);
   /// Attention of `batch` sequences: prefill of `tokens` new tokens (nothing
   /// cached), or decode of one token over `tokens` cached ones.
   void add_attention(bool decode, double heads, double kv_heads, double head_dim, DType kv_dtype, double batch,

@@ -17,6 +17,8 @@
  * ABI 5: LinkSpec gained collective_latency_scale and
  * collective_bandwidth_scale (the engines' collectives on other parts).
  * ABI 6: EwKind gained moe_permute (before other); Op gained a_quantized.
+ * ABI 7: Op gained block_scaled; AchievedSpec gained fp8_block_gemm (the
+ * block-scaled FP8 GEMM kernels).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -24,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 6u
+#define GENZ_PLUGIN_ABI_VERSION 7u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

@@ -90,8 +90,11 @@ class RooflineHardware : public Hardware {
   /// The part's GEMM kernel description for the operator, if it has one.
   /// FP16 GEMMs use BF16's where the part describes only BF16: every part
   /// with kernel tables runs both at the same tensor rate (data sheets).
+  /// Block-scaled FP8 uses per-tensor FP8's where the part lacks its own.
   const GemmKernelSpec* gemm_kernel(const Op& op) const noexcept {
     if (op.kind != OpKind::gemm || is_block_format(op.w_dtype)) return nullptr;
+    if (op.block_scaled && op.compute_dtype == DType::fp8 && spec_.achieved.fp8_block_gemm.described())
+      return &spec_.achieved.fp8_block_gemm;
     const auto& kernels = spec_.achieved.gemm_kernels;
     const auto d = static_cast<std::size_t>(op.compute_dtype);
     if (d < kernels.size() && kernels[d].described()) return &kernels[d];

@@ -52,10 +52,12 @@ inline void read_link(const JsonView& v, LinkSpec& link) {
   link.efficiency = v.number_or("efficiency", link.efficiency, 1e-3, 1.0);
 }
 
-// Calls f(format, its object) for each key of a table keyed by format name.
+// Calls f(format, its object) for each key of a table keyed by format name
+// but `other` (a key the caller reads itself).
 template <class F>
-void for_each_format(const JsonView& table, F&& f) {
+void for_each_format(const JsonView& table, F&& f, const char* other = nullptr) {
   for (auto it = table.raw().begin(); it != table.raw().end(); ++it) {
+    if (other && it.key() == other) continue;
     const auto t = parse_dtype(it.key());
     if (!t || index_of(*t) >= kDTypeCount)
       table.fail(it.key(), "a format name (fp32, tf32, bf16, fp16, fp8, int8, int4)", "\"" + it.key() + "\"");
@@ -76,22 +78,26 @@ inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
 
 // "gemm_kernels": {"bf16": {"floor_us": 2.4, "compute_fraction": 0.83, "bandwidth_fraction": 0.81,
 //                            "iteration_ns": 62, "overlap_exponent": 4, "split_reduce_us": 1.6,
-//                            "wave_us": 0.28, "quantize_us": 0, "split_k_min": 2048}}
+//                            "wave_us": 0.28, "quantize_us": 0, "split_k_min": 2048},
+//                  "fp8_block": {...}}   (block-scaled FP8, Op::block_scaled)
+inline void read_gemm_kernel(const JsonView& g, GemmKernelSpec& out) {
+  g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
+               "split_reduce_us", "wave_us", "quantize_us", "split_k_min"});
+  out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
+  out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
+  out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
+  out.iteration = g.number("iteration_ns", 0, 1e6) * 1e-9;
+  out.overlap_exponent = g.number_or("overlap_exponent", 4, 1, 64);
+  out.split_reduce = g.number_or("split_reduce_us", 0, 0, 1e4) * 1e-6;
+  out.wave = g.number_or("wave_us", 0, 0, 1e4) * 1e-6;
+  out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
+  out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
+}
+
 inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
-  for_each_format(table, [&](DType t, const JsonView& g) {
-    g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
-                 "split_reduce_us", "wave_us", "quantize_us", "split_k_min"});
-    GemmKernelSpec& out = a.gemm_kernels[index_of(t)];
-    out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
-    out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
-    out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
-    out.iteration = g.number("iteration_ns", 0, 1e6) * 1e-9;
-    out.overlap_exponent = g.number_or("overlap_exponent", 4, 1, 64);
-    out.split_reduce = g.number_or("split_reduce_us", 0, 0, 1e4) * 1e-6;
-    out.wave = g.number_or("wave_us", 0, 0, 1e4) * 1e-6;
-    out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
-    out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
-  });
+  if (table.has("fp8_block")) read_gemm_kernel(table.object("fp8_block"), a.fp8_block_gemm);
+  for_each_format(
+      table, [&](DType t, const JsonView& g) { read_gemm_kernel(g, a.gemm_kernels[index_of(t)]); }, "fp8_block");
 }
 
 inline void read_achieved(const JsonView& v, HardwareSpec& s) {
@@ -224,20 +230,21 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
           {"bandwidth_fraction", g.bandwidth_fraction},
           {"extra_kernels", g.extra_kernels}};
   }
-  for (std::size_t d = 0; d < a.gemm_kernels.size(); ++d) {
-    const GemmKernelSpec& g = a.gemm_kernels[d];
-    if (g.described())
-      j["achieved"]["gemm_kernels"][std::string(name_of(static_cast<DType>(d)))] = {
-          {"floor_us", g.floor * 1e6},
-          {"compute_fraction", g.compute_fraction},
-          {"bandwidth_fraction", g.bandwidth_fraction},
-          {"iteration_ns", g.iteration * 1e9},
-          {"overlap_exponent", g.overlap_exponent},
-          {"split_reduce_us", g.split_reduce * 1e6},
-          {"wave_us", g.wave * 1e6},
-          {"quantize_us", g.quantize * 1e6},
-          {"split_k_min", g.split_k_min}};
-  }
+  const auto kernel_json = [](const GemmKernelSpec& g) {
+    return nlohmann::ordered_json{{"floor_us", g.floor * 1e6},
+                                  {"compute_fraction", g.compute_fraction},
+                                  {"bandwidth_fraction", g.bandwidth_fraction},
+                                  {"iteration_ns", g.iteration * 1e9},
+                                  {"overlap_exponent", g.overlap_exponent},
+                                  {"split_reduce_us", g.split_reduce * 1e6},
+                                  {"wave_us", g.wave * 1e6},
+                                  {"quantize_us", g.quantize * 1e6},
+                                  {"split_k_min", g.split_k_min}};
+  };
+  for (std::size_t d = 0; d < a.gemm_kernels.size(); ++d)
+    if (a.gemm_kernels[d].described())
+      j["achieved"]["gemm_kernels"][std::string(name_of(static_cast<DType>(d)))] = kernel_json(a.gemm_kernels[d]);
+  if (a.fp8_block_gemm.described()) j["achieved"]["gemm_kernels"]["fp8_block"] = kernel_json(a.fp8_block_gemm);
   for (const auto& h : s.engine_hosts)
     j["engine_host"][h.engine] = {{"per_kernel_us", h.per_kernel * 1e6}, {"per_request_ms", h.per_request * 1e3}};
   return j;

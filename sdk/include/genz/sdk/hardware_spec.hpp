@@ -67,6 +67,9 @@ struct AchievedSpec {
   // GEMM kernels by compute format (ABI 4); where described, they time
   // GEMMs instead of the roofline fractions above.
   std::array<GemmKernelSpec, kDTypeCount> gemm_kernels{};
+  // Block-scaled FP8 GEMM kernels (ABI 7; "fp8_block" in "gemm_kernels"):
+  // their own tiles' efficiency and per-group activation quantization.
+  GemmKernelSpec fp8_block_gemm{};
 };
 
 /// Host-side cost of driving this accelerator with one engine (e.g. eager

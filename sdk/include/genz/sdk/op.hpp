@@ -95,6 +95,11 @@ struct Op {
   // (the MoE routing copies FP8 rows to the experts): no quantization kernel.
   bool a_quantized = false;
 
+  // GEMM: FP8 with block scales (128 x 128 weight blocks, 1 x 128 activation
+  // groups: DeepSeek-V3's checkpoints), run by the block-scaled kernels
+  // (DeepGEMM, CUTLASS's blockwise FP8) instead of per-tensor FP8's (ABI 7).
+  bool block_scaled = false;
+
   void set_name(std::string_view s) noexcept {
     const std::size_t len = s.size() < sizeof(name) - 1 ? s.size() : sizeof(name) - 1;
     std::memcpy(name, s.data(), len);
