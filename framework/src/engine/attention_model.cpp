@@ -59,15 +59,18 @@ OpCost cost(double floor, double units_seconds, double compute, double memory, d
   return c;
 }
 
-// Score elements the kernel computes: the causal diagonal's keys past the
-// boundary run too.
+// Score elements the kernel computes: the causal half, and past the
+// boundary the diagonal's keys that its whole tiles compute anyway.
 double prefill_scores(const AttentionKernel& k, const Op& op) {
   double attended = attended_keys(op);
-  if (op.causal && k.diagonal_keys > 0) {
-    const double past = std::max(0.0, op.kv_len - op.q_len);
-    attended = past + std::min(op.q_len, (op.q_len + 1 + k.diagonal_keys) / 2);
-  }
+  if (op.causal) attended += std::min(op.q_len - (op.q_len + 1) / 2, k.diagonal_keys / 2);
   return op.batch * op.heads * op.q_len * attended;
+}
+
+// The format the products run in over this cache: FP8 on an FP8 cache where
+// the part has FP8 tensor cores (Ampere dequantizes and multiplies in 16 bits).
+DType cache_format(const Op& op, const HardwareSpec& hw) {
+  return op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
 }
 
 // Each CTA's fixed work adds to the FMHA's tensor-core and softmax time.
@@ -75,7 +78,7 @@ OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& 
   const double sms = hw.compute_units;
   const double units = op.batch * op.heads * std::ceil(op.q_len / k.q_tile);
   const double unit = k.unit * std::pow(op.head_dim_qk / 128.0, k.head_dim_exponent);
-  const bool fp8 = op.kv_dtype == DType::fp8 && k.fp8_compute_fraction > 0 && hw.peak_for(DType::fp8) > 0;
+  const bool fp8 = cache_format(op, hw) == DType::fp8 && k.fp8_compute_fraction > 0;
   const double mma_rate =
       fp8 ? hw.peak_for(DType::fp8) * k.fp8_compute_fraction : hw.peak_for(DType::bf16) * k.compute_fraction;
   const double scores = prefill_scores(k, op);
@@ -120,9 +123,7 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
   if (k.split_fill > 0) splits = std::max(1.0, std::min(splits, std::ceil(sms * k.split_fill / heads)));
   const double units = heads * splits;
   const double occupancy = std::min(1.0, units / (sms * k.ctas_per_sm));
-  // An fp8 cache on a part without fp8 tensor cores (Ampere) is dequantized
-  // in the kernel and multiplied in 16 bits.
-  const DType format = op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
+  const DType format = cache_format(op, hw);
   const double group = !regrouped && op.kv_heads > 0 ? op.heads / op.kv_heads : 1;
   const double fraction = prefill.set && group >= prefill.q_tile ? prefill.compute_fraction : k.compute_fraction;
   const bool single = regrouped || (!op.kv_shared && group <= 1);
