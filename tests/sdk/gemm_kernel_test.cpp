@@ -51,7 +51,7 @@ TEST(GemmKernel, LargeGemmIsWholeWavesOfTheLargestTile) {
   const GemmKernelSpec& g = s.achieved.gemm_kernels[index_of(DType::bf16)];
   const Op op = gemm(8192, 8192, 8192);
   const double per_cta = 2.0 * 128 * 128 * 8192 / (1000e12 * 0.8 / 100) + 0.5e-6;
-  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, 128, 128), 2e-6 + 41 * per_cta, 1e-12);
+  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, {128, 128}), 2e-6 + 41 * per_cta, 1e-12);
   EXPECT_LE(gemm_kernel_seconds(g, s, op, 1000e12), 2e-6 + 41 * per_cta);
 }
 
@@ -65,7 +65,7 @@ TEST(GemmKernel, DecodeGemmStreamsItsWeights) {
   const double latency = 1 * 32 * 50e-9;
   const double memory = (op.bytes + 1 * 2048 * 8 * 2) / (4e12 * 0.8);
   EXPECT_GT(memory, latency);
-  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, 64, 64), 2e-6 + 1e-6 + memory, 1e-12);
+  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, {64, 64}), 2e-6 + 1e-6 + memory, 1e-12);
 }
 
 TEST(GemmKernel, NeverFasterWithMoreWork) {
@@ -101,6 +101,45 @@ TEST(GemmKernel, QuantizationAddsItsKernelAndTraffic) {
   EXPECT_NEAR(gemm_kernel_seconds(g, s, op, 2000e12) - plain, 3e-6 + 3.0 * 512 * 4096 / (4e12 * 0.8), 1e-12);
 }
 
+// A per-token quantization runs a CTA per row: 10000 rows on 100 SMs are 100
+// rounds, which outlast the 10000 x 32 elements' traffic.
+TEST(GemmKernel, QuantizationOfTallNarrowInputsPaysPerRowRound) {
+  const HardwareSpec s = part();
+  GemmKernelSpec g = s.achieved.gemm_kernels[index_of(DType::bf16)];
+  g.quantize = 2e-6;
+  g.quantize_row = 1e-6;
+  EXPECT_NEAR(gemm_quantize_seconds(g, s, gemm(10000, 32, 32, DType::fp8)), 2e-6 + 100 * 1e-6, 1e-12);
+  // Short, wide inputs: the traffic is longer than one round.
+  const Op wide = gemm(8, 4096, 1 << 20, DType::fp8);
+  EXPECT_NEAR(gemm_quantize_seconds(g, s, wide), 2e-6 + 3.0 * 8 * (1 << 20) / (4e12 * 0.8), 1e-12);
+  Op quantized = wide;
+  quantized.a_quantized = true;
+  EXPECT_EQ(gemm_quantize_seconds(g, s, quantized), 0);
+}
+
+// A cluster launches whole: 130 rows in 128-row tiles take 2 tile rows, in
+// clusters of 2 along m still 2, along n (2 x 64 columns) 2 x 2 column
+// groups. Without split-K a narrow problem keeps its few CTAs.
+TEST(GemmKernel, ClustersPadTheTileGridAndSplitKIsTheLibrarys) {
+  const HardwareSpec s = part();
+  GemmKernelSpec g = s.achieved.gemm_kernels[index_of(DType::bf16)];
+  g.iteration = 0;
+  g.wave = 0;
+  const Op op = gemm(130, 192, 1024);
+  const double per_sm = 1000e12 * 0.8 / 100;
+  const double one_wave = 2e-6 + 2.0 * 128 * 64 * 1024 / per_sm;
+  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, {128, 64, 2, 2, false}), one_wave, 1e-12);
+  // 2 x 3 tiles on 100 SMs: K splits 1024 / split_k_min at most (no more than 1 here).
+  EXPECT_NEAR(gemm_kernel_seconds_with(g, s, op, 1000e12, {128, 64, 1, 1, true}), one_wave, 1e-12);
+  // 2 x 4 = 8 CTAs padded to 2 waves once the cluster outgrows the SMs.
+  HardwareSpec few = s;
+  few.compute_units = 4;
+  few.memory_bandwidth = 1e15;  // keep the four SMs' math the limit
+  const double per_sm4 = 1000e12 * 0.8 / 4;
+  EXPECT_NEAR(gemm_kernel_seconds_with(g, few, op, 1000e12, {128, 64, 1, 2, false}),
+              2e-6 + 2 * 2.0 * 128 * 64 * 1024 / per_sm4, 1e-12);
+}
+
 TEST(GemmKernel, HardwareUsesTheDescriptionOfTheFormat) {
   HardwareSpec s = part();
   const RooflineHardware described(s);
@@ -119,15 +158,19 @@ TEST(GemmKernel, ReadAndWrittenAsJson) {
   const HardwareSpec s = hardware_from_text(R"({"name": "x", "compute": {"units": 100, "tensor_tflops": {"bf16": 1000}},
       "memory": {"capacity_GiB": 80, "bandwidth_GBps": 4000},
       "achieved": {"gemm_kernels": {"bf16": {"floor_us": 2.5, "compute_fraction": 0.8, "bandwidth_fraction": 0.85,
-                                             "iteration_ns": 60, "quantize_us": 4, "split_k_min": 1024}}}})",
+                                             "iteration_ns": 60, "quantize_us": 4, "quantize_row_ns": 700,
+                                             "split_k_min": 1024}}}, "architecture": "sm90"})",
                                             "gpu.json", "x");
   const GemmKernelSpec& g = s.achieved.gemm_kernels[index_of(DType::bf16)];
   EXPECT_DOUBLE_EQ(g.floor, 2.5e-6);
   EXPECT_DOUBLE_EQ(g.iteration, 60e-9);
   EXPECT_DOUBLE_EQ(g.quantize, 4e-6);
   EXPECT_DOUBLE_EQ(g.split_k_min, 1024);
+  EXPECT_DOUBLE_EQ(g.quantize_row, 700e-9);
   EXPECT_DOUBLE_EQ(g.overlap_exponent, 4);  // the default
   const HardwareSpec again = hardware_from_text(hardware_to_json(s).dump(), "again.json", "x");
+  EXPECT_EQ(again.architecture, "sm90");
+  EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].quantize_row, 700e-9);
   EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].bandwidth_fraction, 0.85);
   EXPECT_FALSE(again.achieved.gemm_kernels[index_of(DType::fp8)].described());
 }

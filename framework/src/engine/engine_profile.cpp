@@ -106,6 +106,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
                "server_latency_ms",
                "collectives",
                "attention",
+               "gemm_kernels",
                "speculative"});
   EngineProfile e;
   e.name = v.string("name");
@@ -155,6 +156,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   if (v.has("scheduler")) read_scheduler(v.object("scheduler"), e.scheduler);
   if (v.has("collectives")) e.collectives = read_collectives(v.object("collectives"));
   if (v.has("attention")) e.attention = read_attention(v.object("attention"));
+  if (v.has("gemm_kernels")) e.gemms = read_gemm_profile(v.object("gemm_kernels"));
   return e;
 }
 
@@ -169,6 +171,7 @@ std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const
       return c;
     }
   if (op.kind == OpKind::attention) return engine_attention_cost(e.attention, op, hw);
+  if (op.kind == OpKind::gemm) return engine_gemm_cost(e.gemms, op, hw);
   return std::nullopt;
 }
 

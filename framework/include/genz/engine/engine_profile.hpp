@@ -11,6 +11,7 @@
 
 #include "genz/engine/attention_model.hpp"
 #include "genz/engine/collective_model.hpp"
+#include "genz/engine/gemm_model.hpp"
 #include "genz/engine/measured_kernels.hpp"
 #include "genz/sdk/model.hpp"
 #include "genz/sdk/op.hpp"
@@ -100,14 +101,17 @@ struct EngineProfile {
   CollectiveProfile collectives;
   // Its attention kernels (unset: the hardware plugin's roofline).
   AttentionProfile attention;
+  // Its own GEMM kernels by kernel-library target and format (empty: the
+  // hardware description's, which are TensorRT-LLM's).
+  GemmProfile gemms;
   // Kernels the user measured under this engine (--kernels DIR): they take
   // over from every model where they cover a shape.
   std::shared_ptr<const MeasuredKernels> measured;
 };
 
 /// The engine's own time for an operator: from the user's measured tables
-/// where they cover it (bound "table"), else from the attention kernels its
-/// profile describes; nullopt: the hardware plugin times it.
+/// where they cover it (bound "table"), else from the attention and GEMM
+/// kernels its profile describes; nullopt: the hardware plugin times it.
 std::optional<OpCost> engine_op_cost(const EngineProfile& e, const Op& op, const HardwareSpec& hw);
 
 /// The engine's own time for a collective: from the user's measured

@@ -19,6 +19,9 @@
  * ABI 6: EwKind gained moe_permute (before other); Op gained a_quantized.
  * ABI 7: Op gained block_scaled; AchievedSpec gained fp8_block_gemm (the
  * block-scaled FP8 GEMM kernels).
+ * ABI 8: gemm_kernel.hpp's GemmTile (tile, cluster, split-K) and
+ * gemm_quantize_seconds; GemmKernelSpec gained quantize_row; HardwareSpec
+ * gained architecture (the engines' GEMM kernels dispatch by it).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -26,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 7u
+#define GENZ_PLUGIN_ABI_VERSION 8u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

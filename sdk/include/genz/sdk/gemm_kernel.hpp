@@ -33,20 +33,34 @@ inline constexpr double kGemmTiles[][2] = {{128, 128}, {128, 64}, {64, 128}, {64
 /// Bytes of A and B one pipeline stage loads per row or column of the tile.
 inline constexpr double kGemmStepBytes = 128;
 
-/// Seconds of one GEMM kernel (all op.batch products) with the tile of
-/// tile_m x tile_n; `peak` is the tensor peak of the operator's format.
+/// One kernel configuration: its CTA tile over the output, the thread-block
+/// cluster (CUTLASS 3 on Hopper and later launches whole clusters, so the
+/// tile grid is padded to a multiple of it) and whether the library may
+/// split K over idle SMs (cuBLASLt's heuristics do; a persistent CUTLASS 3
+/// kernel does not).
+struct GemmTile {
+  double m = 128, n = 128;
+  double cluster_m = 1, cluster_n = 1;
+  bool split_k = true;
+};
+
+/// Seconds of one GEMM kernel (all op.batch products) run with `tile`;
+/// `peak` is the tensor peak of the operator's format.
 inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op, double peak,
-                                       double tile_m, double tile_n) noexcept {
+                                       const GemmTile& tile) noexcept {
   const double sms = std::max(1u, hw.compute_units);
-  const double tiles = op.batch * std::ceil(op.m / tile_m) * std::ceil(op.n / tile_n);
+  const double rows = std::ceil(op.m / (tile.m * tile.cluster_m)) * tile.cluster_m;
+  const double cols = std::ceil(op.n / (tile.n * tile.cluster_n)) * tile.cluster_n;
+  const double tiles = op.batch * rows * cols;
   double split = 1;
-  if (tiles < sms) split = std::max(1.0, std::min(std::floor(sms / tiles), std::ceil(op.k / g.split_k_min)));
+  if (tile.split_k && tiles < sms)
+    split = std::max(1.0, std::min(std::floor(sms / tiles), std::ceil(op.k / g.split_k_min)));
   const double waves = std::ceil(tiles * split / sms);
   const double k_per_cta = op.k / split;
   const double step_elements = kGemmStepBytes / std::max(0.125, bytes_of(op.a_dtype));
   const double latency = waves * std::ceil(k_per_cta / step_elements) * g.iteration;
   const double per_sm = peak * g.compute_fraction / sms;
-  const double compute = waves * (2 * tile_m * tile_n * k_per_cta / per_sm + g.wave);
+  const double compute = waves * (2 * tile.m * tile.n * k_per_cta / per_sm + g.wave);
   // Split-K writes and reads fp32 partial sums of the whole output per split.
   const double partials = split > 1 ? op.batch * op.m * op.n * 8 * split : 0;
   const double memory = (op.bytes + partials) / (hw.memory_bandwidth * g.bandwidth_fraction);
@@ -54,15 +68,25 @@ inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSp
          smooth_max(smooth_max(latency, compute, g.overlap_exponent), memory, g.overlap_exponent);
 }
 
-/// The fastest tile's time, plus the activation-quantization kernel where the
-/// format has one (FP8 per-tensor GEMMs quantize their bf16 input first:
-/// read 2 bytes, write 1 per element) and the input is not quantized already.
+/// Seconds of the activation-quantization kernel where the format has one
+/// (FP8 per-tensor GEMMs quantize their bf16 input first) and the input is
+/// not quantized already: its floor plus the longer of its traffic (read 2
+/// bytes, write 1 per element) and its rounds of one-CTA-per-row work (a
+/// per-token kernel reduces each row in a CTA of its own, so tall, narrow
+/// inputs pay per row, not per byte).
+inline double gemm_quantize_seconds(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op) noexcept {
+  if (g.quantize <= 0 || op.a_quantized) return 0;
+  const double traffic = 3 * op.batch * op.m * op.k / (hw.memory_bandwidth * g.bandwidth_fraction);
+  const double row_rounds = std::ceil(op.batch * op.m / std::max(1u, hw.compute_units));
+  return g.quantize + std::max(traffic, row_rounds * g.quantize_row);
+}
+
+/// The fastest of kGemmTiles (cuBLASLt-style heuristics), plus the
+/// activation quantization.
 inline double gemm_kernel_seconds(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op, double peak) noexcept {
   double best = INFINITY;
-  for (const auto& t : kGemmTiles) best = std::min(best, gemm_kernel_seconds_with(g, hw, op, peak, t[0], t[1]));
-  if (g.quantize > 0 && !op.a_quantized)
-    best += g.quantize + 3 * op.batch * op.m * op.k / (hw.memory_bandwidth * g.bandwidth_fraction);
-  return best;
+  for (const auto& t : kGemmTiles) best = std::min(best, gemm_kernel_seconds_with(g, hw, op, peak, {t[0], t[1]}));
+  return best + gemm_quantize_seconds(g, hw, op);
 }
 
 }  // namespace v1

@@ -26,6 +26,21 @@ struct OpCost {
   double memory_seconds = 0;   // at the achievable bandwidth
 };
 
+/// A GEMM kernel's cost of `seconds` with its ideal compute and memory times
+/// at the kernel's achieved fractions; "overhead" where neither is half of it.
+inline OpCost gemm_op_cost(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op, double peak,
+                           double seconds) noexcept {
+  OpCost c;
+  c.seconds = seconds;
+  c.compute_seconds = op.flops / (peak * g.compute_fraction);
+  c.memory_seconds = op.bytes / (hw.memory_bandwidth * g.bandwidth_fraction);
+  if (std::max(c.compute_seconds, c.memory_seconds) < c.seconds / 2)
+    c.bound = Bound::overhead;
+  else
+    c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
+  return c;
+}
+
 /// The run's options for a hardware object, which the host passes in the
 /// factory's configuration JSON (never by changing the object afterwards):
 ///   {"system_eff": 0.85, "accumulate": "fp16"}
@@ -104,16 +119,8 @@ class RooflineHardware : public Hardware {
   }
 
   OpCost gemm_kernel_cost(const GemmKernelSpec& g, const Op& op) const noexcept {
-    OpCost c;
     const double peak = tensor_peak(op);
-    c.seconds = gemm_kernel_seconds(g, spec_, op, peak);
-    c.compute_seconds = op.flops / (peak * g.compute_fraction);
-    c.memory_seconds = op.bytes / (spec_.memory_bandwidth * g.bandwidth_fraction);
-    if (std::max(c.compute_seconds, c.memory_seconds) < c.seconds / 2)
-      c.bound = Bound::overhead;
-    else
-      c.bound = c.compute_seconds > c.memory_seconds ? Bound::compute : Bound::memory;
-    return c;
+    return gemm_op_cost(g, spec_, op, peak, gemm_kernel_seconds(g, spec_, op, peak));
   }
 
   /// What GEMMs of the operator's compute format achieve where the part

@@ -78,11 +78,11 @@ inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
 
 // "gemm_kernels": {"bf16": {"floor_us": 2.4, "compute_fraction": 0.83, "bandwidth_fraction": 0.81,
 //                            "iteration_ns": 62, "overlap_exponent": 4, "split_reduce_us": 1.6,
-//                            "wave_us": 0.28, "quantize_us": 0, "split_k_min": 2048},
+//                            "wave_us": 0.28, "quantize_us": 0, "quantize_row_ns": 0, "split_k_min": 2048},
 //                  "fp8_block": {...}}   (block-scaled FP8, Op::block_scaled)
 inline void read_gemm_kernel(const JsonView& g, GemmKernelSpec& out) {
   g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
-               "split_reduce_us", "wave_us", "quantize_us", "split_k_min"});
+               "split_reduce_us", "wave_us", "quantize_us", "quantize_row_ns", "split_k_min"});
   out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
   out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
   out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
@@ -92,6 +92,7 @@ inline void read_gemm_kernel(const JsonView& g, GemmKernelSpec& out) {
   out.wave = g.number_or("wave_us", 0, 0, 1e4) * 1e-6;
   out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
   out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
+  out.quantize_row = g.number_or("quantize_row_ns", 0, 0, 1e6) * 1e-9;
 }
 
 inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
@@ -172,6 +173,7 @@ inline HardwareSpec hardware_from_json(const nlohmann::json& doc, const std::str
   s.display_name = printable(v.string_or("display_name", s.name));
   s.vendor = v.string_or("vendor", "");
   s.notes = v.string_or("notes", "");
+  s.architecture = printable(v.string_or("architecture", ""));
   if (v.has("Flops"))
     read_seed_schema(v, s);
   else
@@ -197,6 +199,7 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
   j["display_name"] = s.display_name;
   j["vendor"] = s.vendor;
   if (!s.notes.empty()) j["notes"] = s.notes;
+  if (!s.architecture.empty()) j["architecture"] = s.architecture;
   auto peaks = [](const std::array<double, kDTypeCount>& p) {
     nlohmann::ordered_json t = nlohmann::ordered_json::object();
     for (DType d : kAllDTypes)
@@ -239,6 +242,7 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
                                   {"split_reduce_us", g.split_reduce * 1e6},
                                   {"wave_us", g.wave * 1e6},
                                   {"quantize_us", g.quantize * 1e6},
+                                  {"quantize_row_ns", g.quantize_row * 1e9},
                                   {"split_k_min", g.split_k_min}};
   };
   for (std::size_t d = 0; d < a.gemm_kernels.size(); ++d)

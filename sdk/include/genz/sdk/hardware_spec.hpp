@@ -50,6 +50,7 @@ struct GemmKernelSpec {
   double wave = 0;                // s per wave of CTAs beyond its math
   double quantize = 0;            // s of the activation-quantization kernel (0: none)
   double split_k_min = 2048;      // K elements per split below which K is not split further
+  double quantize_row = 0;        // s per round of the quantization's one-CTA-per-row work (ABI 8)
   bool described() const noexcept { return floor > 0; }
 };
 
@@ -99,6 +100,9 @@ struct HardwareSpec {
   AchievedSpec achieved;
   std::vector<EngineHostSpec> engine_hosts;
   std::string notes;  // provenance summary, shown by `genz plugins --verbose`
+  // Target of the kernel libraries (NVIDIA: "sm90" for Hopper, "sm100" for
+  // Blackwell ...; ABI 8): engines dispatch their own GEMM kernels by it.
+  std::string architecture;
 
   double peak_for(DType t, bool accumulate16 = false) const noexcept {
     const int i = index_of(t);
