@@ -233,7 +233,11 @@ VLLM_SM89_FP8 = ((32, 8192, 32, 64, 1, 1), (32, 16384, 32, 128, 1, 1), (32, UNBO
 ENGINE_JOBS = (("vllm", "h100_sxm", "sm90", "fp8", VLLM_SM90_FP8), ("sglang", "h100_sxm", "sm90", "fp8", VLLM_SM90_FP8),
                ("vllm", "b200_sxm", "sm100", "fp8", VLLM_SM100_FP8),
                ("sglang", "b200_sxm", "sm100", "fp8", VLLM_SM100_FP8),
-               ("vllm", "l40s", "sm89", "fp8", VLLM_SM89_FP8), ("sglang", "l40s", "sm89", "fp8", VLLM_SM89_FP8))
+               ("vllm", "l40s", "sm89", "fp8", VLLM_SM89_FP8), ("sglang", "l40s", "sm89", "fp8", VLLM_SM89_FP8),
+               # SGLang's block-scaled FP8 (DeepGEMM, sgl-kernel's blockwise
+               # CUTLASS): no dispatch list, the fastest tile as the vendor
+               # libraries pick it, with parameters of its own.
+               ("sglang", "h100_sxm", "sm90", "fp8_block", None), ("sglang", "b200_sxm", "sm100", "fp8_block", None))
 ENGINES = "framework/data/engines"
 
 
@@ -262,8 +266,12 @@ def engine_block(entries):
     archs = {}
     for arch, dtype, p, dispatch in entries:
         kernel = {name: round(v, 4) for name, v in zip(NAMES, p)}
-        del kernel["split_reduce_us"]  # the persistent kernels do not split K
         kernel["quantize_row_ns"] = round(p[8], 2)
+        if dispatch is None:
+            kernel["split_k_min"] = SPLIT_K_MIN
+            archs.setdefault(arch, []).append(f'"{dtype}": {{"kernel": {json.dumps(kernel)}}}')
+            continue
+        del kernel["split_reduce_us"]  # the persistent kernels do not split K
         rows = []
         for m_max, n_max, tm, tn, cm, cn in dispatch:
             d = {} if m_max >= UNBOUNDED else {"m_max": m_max}

@@ -21,8 +21,11 @@ GemmDispatch read_dispatch(const JsonView& d) {
   return out;
 }
 
+// No "dispatch": the kernels' library picks the fastest tile and may split K,
+// as the hardware's descriptions do (gemm_kernel_seconds).
 std::vector<GemmDispatch> read_dispatch_list(const JsonView& v) {
-  const auto& list = v.raw().contains("dispatch") ? v.raw()["dispatch"] : nlohmann::json();
+  if (!v.has("dispatch")) return {};
+  const auto& list = v.raw()["dispatch"];
   if (!list.is_array() || list.empty())
     v.fail("dispatch", "a non-empty list of kernel configurations", type_name(list));
   std::vector<GemmDispatch> out;
@@ -77,8 +80,9 @@ std::optional<OpCost> engine_gemm_cost(const GemmProfile& p, const Op& op, const
       p.begin(), p.end(), [&](const EngineGemm& e) { return e.architecture == hw.architecture && e.format == format; });
   const double peak = hw.peak_for(op.compute_dtype);
   if (g == p.end() || peak <= 0 || hw.memory_bandwidth <= 0) return std::nullopt;
-  const double seconds =
-      gemm_kernel_seconds_with(g->kernel, hw, op, peak, pick(*g, op)) + gemm_quantize_seconds(g->kernel, hw, op);
+  const double seconds = g->dispatch.empty() ? gemm_kernel_seconds(g->kernel, hw, op, peak)
+                                             : gemm_kernel_seconds_with(g->kernel, hw, op, peak, pick(*g, op)) +
+                                                   gemm_quantize_seconds(g->kernel, hw, op);
   return gemm_op_cost(g->kernel, hw, op, peak, seconds);
 }
 

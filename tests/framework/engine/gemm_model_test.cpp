@@ -66,6 +66,23 @@ TEST(GemmModel, DispatchPicksTheFirstEntryThatTakesTheShape) {
             1.1 * gemm_kernel_seconds_with(g.kernel, h100, fp8_gemm(128, 16384, 8192), peak, {128, 128, 1, 1, false}));
 }
 
+// Without a dispatch list the library picks the fastest tile and may split
+// K: the hardware descriptions' model, with the engine's parameters.
+TEST(GemmModel, NoDispatchListIsTheLibrarysFastestTile) {
+  const EngineProfile e = engine_from_text(R"({"name": "x", "gemm_kernels": {"sm90": {"fp8_block": {
+      "kernel": {"floor_us": 3, "compute_fraction": 0.6, "bandwidth_fraction": 0.8, "iteration_ns": 70,
+                 "quantize_us": 1.5}}}}})",
+                                           "e.json");
+  const HardwareSpec& h100 = part("h100");
+  Op op = fp8_gemm(8, 7168, 2048);
+  op.block_scaled = true;
+  const auto c = engine_op_cost(e, op, h100);
+  ASSERT_TRUE(c);
+  EXPECT_DOUBLE_EQ(c->seconds, gemm_kernel_seconds(e.gemms[0].kernel, h100, op, h100.peak_for(DType::fp8)));
+  op.block_scaled = false;  // per-tensor FP8: not described, the hardware's
+  EXPECT_FALSE(engine_op_cost(e, op, h100));
+}
+
 TEST(GemmModel, OnlyTheDescribedTargetFormatAndDenseProducts) {
   const EngineProfile e = engine_from_text(kProfile, "e.json");
   EXPECT_TRUE(engine_op_cost(e, fp8_gemm(16, 4096, 4096), part("h200")));      // sm90 too
@@ -119,10 +136,10 @@ TEST(GemmModel, FileErrorsNameTheKey) {
   EXPECT_EQ(message(R"({"name": "x", "gemm_kernels": {"sm90": {"fp8": {"kernel": {"floor_us": 2,
       "compute_fraction": 0.7, "bandwidth_fraction": 0.8, "iteration_ns": 90}, "dispatch": [{"tile_m": 0, "tile_n": 64}]}}}})"),
             "e.json: key \"gemm_kernels/sm90/fp8/dispatch/0/tile_m\": expected a number in [1, 1024], found 0");
-  EXPECT_EQ(
-      message(R"({"name": "x", "gemm_kernels": {"sm90": {"fp8": {"kernel": {"floor_us": 2,
-      "compute_fraction": 0.7, "bandwidth_fraction": 0.8, "iteration_ns": 90}}}}})"),
-      "e.json: key \"gemm_kernels/sm90/fp8/dispatch\": expected a non-empty list of kernel configurations, found null");
+  EXPECT_EQ(message(R"({"name": "x", "gemm_kernels": {"sm90": {"fp8": {"kernel": {"floor_us": 2,
+      "compute_fraction": 0.7, "bandwidth_fraction": 0.8, "iteration_ns": 90}, "dispatch": []}}}})"),
+            "e.json: key \"gemm_kernels/sm90/fp8/dispatch\": expected a non-empty list of kernel configurations, found "
+            "array");
 }
 
 }  // namespace

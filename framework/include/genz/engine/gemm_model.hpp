@@ -28,7 +28,8 @@
 namespace genz {
 
 /// One entry of a dispatch list: shapes with m <= m_max and n <= n_max run
-/// `tile`; the last entry takes every shape.
+/// `tile`; the last entry takes every shape. An empty list: the library
+/// picks the fastest of kGemmTiles and may split K (gemm_kernel_seconds).
 struct GemmDispatch {
   double m_max = 0, n_max = 0;  // 0: unbounded
   GemmTile tile;
@@ -46,7 +47,8 @@ using GemmProfile = std::vector<EngineGemm>;
 /// Reads an engine file's "gemm_kernels" object:
 ///   {"sm90": {"fp8": {"kernel": {GemmKernelSpec keys, as a hardware file's},
 ///                     "dispatch": [{"m_max": 16, "n_max": 1280, "tile_m": 16, "tile_n": 64,
-///                                   "cluster_m": 1, "cluster_n": 2}, ..., {"tile_m": 128, ...}]}}}
+///                                   "cluster_m": 1, "cluster_n": 2}, ..., {"tile_m": 128, ...}]},
+///           "fp8_block": {"kernel": {...}}}}   (no "dispatch": the fastest tile)
 GemmProfile read_gemm_profile(const JsonView& v);
 
 /// The GEMM format an operator runs: "fp8_block" for block-scaled FP8, else
