@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <future>
 #include <set>
 
 #include "genz/calibration/accuracy.hpp"
@@ -252,13 +253,19 @@ SampleMask fold_mask(const CalibrationData& d, unsigned folds, unsigned k, bool 
   return m;
 }
 
-// Held-out predictions of every fold, gathered into one prediction set.
+// Held-out predictions of every fold, gathered into one prediction set. The
+// folds' fits are independent (every model they call is const), so each runs
+// on a thread of its own.
 std::vector<ErrorStat> cross_validate(const Fit& full, const CalibrationContext& ctx, const CalibrationData& d,
                                       const std::vector<std::size_t>& params, unsigned folds) {
+  std::vector<std::future<Predicted>> fits;
+  for (unsigned k = 0; k < folds; ++k)
+    fits.push_back(std::async(std::launch::async, [&, k] {
+      return predict_all(fit(full.spec, ctx, d, fold_mask(d, folds, k, true), params).spec, ctx, d);
+    }));
   Predicted held = predict_all(full.spec, ctx, d);
   for (unsigned k = 0; k < folds; ++k) {
-    const Fit f = fit(full.spec, ctx, d, fold_mask(d, folds, k, true), params);
-    const Predicted p = predict_all(f.spec, ctx, d);
+    const Predicted p = fits[k].get();
     const SampleMask test = fold_mask(d, folds, k, false);
     for (std::size_t i = 0; i < d.gemms.size(); ++i)
       if (test.gemm[i]) held.gemm[i] = p.gemm[i];
@@ -271,23 +278,26 @@ std::vector<ErrorStat> cross_validate(const Fit& full, const CalibrationContext&
   return stats(held, d, all_samples(d, true));
 }
 
-// Fit without one dataset (a trace, or one model's GEMM table), predict it.
+// Fit without one dataset (a trace, or one model's GEMM table), predict it;
+// each such fit on a thread of its own, the results in the order started.
 std::vector<ErrorStat> cross_dataset(const HardwareSpec& start, const CalibrationContext& ctx, const CalibrationData& d,
                                      const std::vector<std::size_t>& params) {
-  std::vector<ErrorStat> out;
-  auto run = [&](const SampleMask& train, const SampleMask& test, const std::string& label) {
-    const Fit f = fit(start, ctx, d, train, params, true);
-    for (auto& s : stats(predict_all(f.spec, ctx, d), d, test)) {
-      if (!label.empty()) s.dataset = label;
-      out.push_back(s);
-    }
+  std::vector<std::future<std::vector<ErrorStat>>> runs;
+  auto run = [&](SampleMask train, SampleMask test, std::string label) {
+    runs.push_back(
+        std::async(std::launch::async, [&, train = std::move(train), test = std::move(test), label = std::move(label)] {
+          auto out = stats(predict_all(fit(start, ctx, d, train, params, true).spec, ctx, d), d, test);
+          if (!label.empty())
+            for (auto& s : out) s.dataset = label;
+          return out;
+        }));
   };
   if (d.traces.size() >= 2)
     for (std::size_t t = 0; t < d.traces.size(); ++t) {
       SampleMask train = all_samples(d, true), test = all_samples(d, false);
       std::fill(train.trace[t].begin(), train.trace[t].end(), false);
       test.trace[t].assign(d.traces[t].rows.size(), true);
-      run(train, test, "");
+      run(std::move(train), std::move(test), "");
     }
   std::vector<std::string> models;
   for (const auto& g : d.gemms)
@@ -299,8 +309,11 @@ std::vector<ErrorStat> cross_dataset(const HardwareSpec& start, const Calibratio
         train.gemm[i] = d.gemms[i].model != m;
         test.gemm[i] = !train.gemm[i];
       }
-      run(train, test, d.gemm_source + " [" + m + " held out]");
+      run(std::move(train), std::move(test), d.gemm_source + " [" + m + " held out]");
     }
+  std::vector<ErrorStat> out;
+  for (auto& r : runs)
+    for (auto& s : r.get()) out.push_back(std::move(s));
   return out;
 }
 

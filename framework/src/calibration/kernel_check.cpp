@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <map>
+#include <type_traits>
 
 #include "genz/calibration/accuracy.hpp"
 #include "genz/engine/lowering.hpp"
@@ -190,54 +192,86 @@ std::optional<double> predict_kernel(const KernelSample& s, const KernelModel& m
   return seconds;
 }
 
+namespace {
+
+using Gpu = std::remove_extent_t<decltype(kGpus)>;
+
+std::vector<fs::path> table_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& sub : fs::directory_iterator(dir))
+    if (sub.is_directory())
+      for (const auto& f : fs::directory_iterator(sub.path())) files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// One GPU's tables, by engine and class in the order they first appear.
+std::vector<KernelClassErrors> compare_gpu(const Gpu& gpu, const fs::path& dir, const Hardware& hardware,
+                                           const CommBackend& comm) {
+  std::vector<KernelClassErrors> out;
+  std::map<std::string, std::size_t> index;  // "engine|class" -> position in out
+  for (const fs::path& f : table_files(dir)) {
+    const auto cls = kernel_class_of_file(f.string());
+    if (!cls) continue;
+    const std::string folder = f.parent_path().filename().string();
+    const std::string engine = folder == "other_backends" ? engine_of(f.filename().string()) : engine_of(folder);
+    const EngineProfile* profile = find_engine(engine == "nccl" ? "trtllm" : engine);
+    if (!profile) throw InputError(f.string() + ": no engine profile '" + engine + "' for this table");
+    const KernelModel model{&hardware, &comm, profile};
+    std::string why;
+    const auto at = [&](const KernelSample& s) -> KernelClassErrors& {
+      std::string label(name_of(s.cls));
+      if (!s.variant.empty()) label += " " + s.variant;
+      if (gpu.fitted && held_out_heads(s)) label += " (held-out heads)";
+      if (gpu.gemm_fitted && held_out_gemm(s)) label += " (held-out shapes)";
+      const auto [it, added] = index.emplace(engine + "|" + label, out.size());
+      if (added) out.push_back({gpu.hardware, engine, label, {}, 0, {}, s.variant.find("eager") == std::string::npos});
+      return out[it->second];
+    };
+    // Rows of formats genz has no type for (fp4 MoE) are skipped by the
+    // reader: not a class genz claims.
+    for_each_kernel_sample(f.string(), *cls, [&](const KernelSample& s) {
+      KernelClassErrors& e = at(s);
+      const auto p = predict_kernel(s, model, &why);
+      if (!p) {
+        ++e.skipped;
+        e.note = why;
+        return;
+      }
+      e.errors_pct.push_back((*p - s.seconds) / s.seconds * 100);
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+// The GPUs' tables are independent and the models const, so each GPU runs on
+// a thread of its own (the plugin objects are made here first, on this one).
 std::vector<KernelClassErrors> compare_kernel_tables(const std::shared_ptr<const PluginRegistry>& registry,
                                                      const std::string& tables_dir) {
-  std::vector<KernelClassErrors> out;
+  struct Job {
+    const Gpu* gpu;
+    fs::path dir;
+    Handle<Hardware> hardware;
+    Handle<CommBackend> comm;
+  };
+  std::vector<Job> jobs;
   for (const auto& gpu : kGpus) {
     const fs::path dir = fs::path(tables_dir) / gpu.folder;
     if (!fs::is_directory(dir)) continue;
-    const auto hardware = registry->create<Hardware>(PluginKind::hardware, gpu.hardware);
+    auto hardware = registry->create<Hardware>(PluginKind::hardware, gpu.hardware);
     const bool nvlink = hardware->spec().intra_node.kind == "nvlink";
-    const auto comm = registry->create<CommBackend>(PluginKind::comm, nvlink ? "nv_like" : "pcie_like");
-    std::vector<fs::path> files;
-    for (const auto& sub : fs::directory_iterator(dir))
-      if (sub.is_directory())
-        for (const auto& f : fs::directory_iterator(sub.path())) files.push_back(f.path());
-    std::sort(files.begin(), files.end());
-    std::map<std::string, std::size_t> index;  // "engine|class" -> position in out
-    for (const fs::path& f : files) {
-      const auto cls = kernel_class_of_file(f.string());
-      if (!cls) continue;
-      const std::string folder = f.parent_path().filename().string();
-      const std::string engine = folder == "other_backends" ? engine_of(f.filename().string()) : engine_of(folder);
-      const EngineProfile* profile = find_engine(engine == "nccl" ? "trtllm" : engine);
-      if (!profile) throw InputError(f.string() + ": no engine profile '" + engine + "' for this table");
-      const KernelModel model{hardware.get(), comm.get(), profile};
-      std::string why;
-      const auto at = [&](const KernelSample& s) -> KernelClassErrors& {
-        std::string label(name_of(s.cls));
-        if (!s.variant.empty()) label += " " + s.variant;
-        if (gpu.fitted && held_out_heads(s)) label += " (held-out heads)";
-        if (gpu.gemm_fitted && held_out_gemm(s)) label += " (held-out shapes)";
-        const auto [it, added] = index.emplace(engine + "|" + label, out.size());
-        if (added)
-          out.push_back({gpu.hardware, engine, label, {}, 0, {}, s.variant.find("eager") == std::string::npos});
-        return out[it->second];
-      };
-      // Rows of formats genz has no type for (fp4 MoE) are skipped by the
-      // reader: not a class genz claims.
-      for_each_kernel_sample(f.string(), *cls, [&](const KernelSample& s) {
-        KernelClassErrors& e = at(s);
-        const auto p = predict_kernel(s, model, &why);
-        if (!p) {
-          ++e.skipped;
-          e.note = why;
-          return;
-        }
-        e.errors_pct.push_back((*p - s.seconds) / s.seconds * 100);
-      });
-    }
+    auto comm = registry->create<CommBackend>(PluginKind::comm, nvlink ? "nv_like" : "pcie_like");
+    jobs.push_back({&gpu, dir, std::move(hardware), std::move(comm)});
   }
+  std::vector<std::future<std::vector<KernelClassErrors>>> results;
+  for (const Job& j : jobs)
+    results.push_back(
+        std::async(std::launch::async, [&j] { return compare_gpu(*j.gpu, j.dir, *j.hardware, *j.comm); }));
+  std::vector<KernelClassErrors> out;
+  for (auto& r : results)
+    for (auto& e : r.get()) out.push_back(std::move(e));
   return out;
 }
 
