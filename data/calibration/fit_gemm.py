@@ -153,20 +153,26 @@ def nelder_mead(f, x0, steps, iters):
     return pts[0]
 
 
+def fit_params(train, g, fmt, start, steps, dispatch=None):
+    """Nelder-Mead on every other shape of the fitting half (keeps the search
+    quick), weighing the median and the p90 of the error."""
+    sample = train[::2]
+
+    def score(p):
+        if p[0] <= 0 or not 0 < p[1] < 1.5 or not 0 < p[2] < 2 or p[3] < 0 or p[4] < 1 or min(p[5:]) < 0:
+            return 1e9
+        e = errors(sample, g, p, fmt, dispatch)
+        return e[len(e) // 2] + e[int(len(e) * 0.9)] / 2.5
+
+    return nelder_mead(score, start, steps, 300)
+
+
 def fit(job):
     gpu, dtype = job
     fmt = "bf16" if dtype == "bfloat16" else dtype
     g = GPUS[gpu]
     train, held = halves(load(gpu, dtype))
-    sample = train[::2]  # every other shape of the fitting half keeps the search quick
-
-    def score(p):
-        if p[0] <= 0 or not 0 < p[1] < 1.5 or not 0 < p[2] < 2 or p[3] < 0 or p[4] < 1 or min(p[5:]) < 0:
-            return 1e9
-        e = errors(sample, g, p, fmt)
-        return e[len(e) // 2] + e[int(len(e) * 0.9)] / 2.5
-
-    p = nelder_mead(score, START, STEPS, 300)
+    p = fit_params(train, g, fmt, START, STEPS)
     lines = [f"{gpu} {fmt}: fitted half {summary(errors(train, g, p, fmt))}; "
              f"held-out half {summary(errors(held, g, p, fmt))}"]
     if gpu == "h100_sxm":
@@ -245,15 +251,7 @@ def fit_engine(job):
     engine, gpu, arch, dtype, dispatch = job
     g = GPUS[gpu]
     train, held = halves(load(gpu, dtype, engine))
-    sample = train[::2]
-
-    def score(p):
-        if p[0] <= 0 or not 0 < p[1] < 1.5 or not 0 < p[2] < 2 or p[3] < 0 or p[4] < 1 or min(p[5:]) < 0:
-            return 1e9
-        e = errors(sample, g, p, dtype, dispatch)
-        return e[len(e) // 2] + e[int(len(e) * 0.9)] / 2.5
-
-    p = nelder_mead(score, START + [500], STEPS + [100], 300)
+    p = fit_params(train, g, dtype, START + [500], STEPS + [100], dispatch)
     lines = [f"{engine} {gpu} {dtype}: fitted half {summary(errors(train, g, p, dtype, dispatch))}; "
              f"held-out half {summary(errors(held, g, p, dtype, dispatch))}"]
     if gpu == "h100_sxm":
