@@ -19,6 +19,11 @@ algorithms below a size limit; NCCL is the fall-back. The link bandwidth is the 
 NVLink) and B200 (NVLink 5) by their data sheets. Held out: the message sizes of odd rank in
 each table (whole sizes, every rank count), and every H200 and B200 row (genz validate).
 
+PCIe servers (the L40S) get NCCL's peer-to-peer model on their own link instead
+(plugins/comm/pcie_like: Simple and LL protocols, a cost per ring step, a contention
+exponent for the shared root complex), fitted on half of the sizes of their NCCL table
+and written into their spec's "achieved" section.
+
 Usage: python3 data/calibration/fit_collectives.py ../shared/data
 Rewrites the "algorithms" lists of the "collectives" sections of
 framework/data/engines/{trtllm,vllm,sglang}.jsonc and prints the errors.
@@ -243,11 +248,14 @@ def fit_part(nccl, data, gpu, link):
 
 
 def write_part(name, gpu, lat, bw):
+    write_block(name, gpu, f'  "intra_node": {{"collective_latency_scale": {lat:.4f}, '
+                           f'"collective_bandwidth_scale": {bw:.4f}}},\n')
+
+
+def write_block(name, gpu, line):
     path = os.path.join(SPECS, name + ".jsonc")
     text = open(path).read()
-    block = (f"{BEGIN} (fitted on {gpu})\n"
-             f'  "intra_node": {{"collective_latency_scale": {lat:.4f}, "collective_bandwidth_scale": {bw:.4f}}},\n'
-             f"{END}\n")
+    block = f"{BEGIN} (fitted on {gpu})\n{line}{END}\n"
     if BEGIN in text:
         start = text.index(BEGIN)
         end = text.index(END, start) + len(END) + 1
@@ -257,6 +265,62 @@ def write_part(name, gpu, lat, bw):
     with open(tmp, "w") as f:
         f.write(text[:start] + block + text[end:])
     os.replace(tmp, path)
+
+
+# PCIe servers: no engine runs its own all-reduce across more than two PCIe
+# GPUs (TensorRT-LLM's table on the L40S is NCCL's), so the part's link itself
+# carries NCCL's peer-to-peer model (plugins/comm/pcie_like): Simple and LL
+# protocols over ring steps, all-to-all point to point, and a contention
+# exponent for the root complex every GPU's traffic crosses. Fitted on half of
+# the message sizes of the part's NCCL table; the other half and its engines'
+# all-reduce tables are held out (genz validate).
+PCIE_PARTS = [("l40s", "l40s", 32e9)]  # PCIe 4.0 x16, per direction (data sheet)
+PCIE_KEYS = ["latency_us", "step_latency_us", "ll_latency_us", "p2p_latency_us", "efficiency", "ll_fraction",
+             "contention"]
+
+
+def pcie_time(p, kind, n, nbytes, link):
+    bw = link * p["efficiency"] * (2 / max(2, n)) ** p["contention"]
+    if kind == "all_to_all":
+        return (p["p2p_latency_us"] + (n - 1) * p["step_latency_us"]) * 1e-6 + (n - 1) / n * nbytes / bw
+    steps = ring_steps(kind, n) * p["step_latency_us"]
+    traffic = ring_traffic(kind, n) * nbytes
+    simple = (p["latency_us"] + steps) * 1e-6 + traffic / bw
+    return min(simple, (p["ll_latency_us"] + steps) * 1e-6 + traffic / (bw * p["ll_fraction"]))
+
+
+def pcie_decode(x):
+    p = {k: math.exp(v) for k, v in zip(PCIE_KEYS[:4], x[:4])}
+    p["efficiency"], p["ll_fraction"] = 1 / (1 + math.exp(-x[4])), 1 / (1 + math.exp(-x[5]))
+    p["contention"] = x[6]
+    return p
+
+
+def pcie_stats(p, samples, link):
+    e = sorted(abs(pcie_time(p, k, n, b, link) / t - 1) * 100 for k, n, b, t in samples)
+    return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
+
+
+def fit_pcie_part(data, gpu, link):
+    train, test = split(nccl_samples(data, gpu))
+
+    def f(x):
+        p = pcie_decode(x)
+        return sum(min(OUTLIER, math.log(pcie_time(p, k, n, b, link) / t) ** 2) for k, n, b, t in train) / len(train)
+
+    x0 = [math.log(15), math.log(1), math.log(5), math.log(8), 0.5, 0.0, 2.0]
+    x = nelder_mead(f, x0, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], 3000)
+    x = nelder_mead(f, x, [0.1] * 7, 3000)
+    p = pcie_decode(x)
+    print(f"{gpu} (PCIe): fit {pcie_stats(p, train, link)}; held-out sizes {pcie_stats(p, test, link)}")
+    for kind in KINDS:
+        print(f"  {kind}: held-out sizes {pcie_stats(p, [s for s in test if s[0] == kind], link)}")
+    return p
+
+
+def write_pcie_part(name, gpu, p):
+    body = ", ".join(f'"{k}": {p[k]:.4g}' for k in PCIE_KEYS)
+    write_block(name, gpu, f'  "intra_node": {{{body}}},\n')
 
 
 def main():
@@ -269,6 +333,8 @@ def main():
         print(f"  {kind}: held-out sizes {stats(nccl, [s for s in test if s[0] == kind])}")
     for name, gpu, link in PARTS:
         write_part(name, gpu, *fit_part(nccl, data, gpu, link))
+    for name, gpu, link in PCIE_PARTS:
+        write_pcie_part(name, gpu, fit_pcie_part(data, gpu, link))
     d = f"{data}/aiconfigurator-kernels/h100_sxm"
     engines = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../framework/data/engines")
     for engine, path, backend in [("trtllm", f"{d}/trtllm_1.3.0rc20/custom_allreduce.csv", None),

@@ -27,7 +27,7 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(h.out.find("--tp_nodes"), std::string::npos);
   const auto v = run_genz("--version");
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_EQ(v.out.rfind("genz 0.1.0 (plugin ABI 8)", 0), 0u) << v.out;
+  EXPECT_EQ(v.out.rfind("genz 0.1.0 (plugin ABI 9)", 0), 0u) << v.out;
 }
 
 TEST(Cli, PredictsARequestFromTheDocumentedCommandLine) {
@@ -58,7 +58,7 @@ TEST(Cli, PluginsListsEverythingAndTheRejectedFiles) {
                           fixture_dir("no_entry_point"));
   ASSERT_EQ(r.exit_code, 0);
   for (const char* s : {"model     llama", "hardware  nvidia", "comm      pcie_like", "report    html", "rtx3090",
-                        "deepseek_v3", "ABI version mismatch: expected plugin ABI version 8, found 1",
+                        "deepseek_v3", "ABI version mismatch: expected plugin ABI version 9, found 1",
                         "no entry point: expected an exported function genz_plugin_v1"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
 }

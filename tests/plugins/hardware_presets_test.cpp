@@ -114,6 +114,22 @@ TEST(HardwarePresets, BorrowedCalibrationKeepsThePartsOwnLinkValues) {
   EXPECT_DOUBLE_EQ(h100->spec().intra_node.collective_latency_scale, 1.0);
 }
 
+// The L40S borrows the RTX 3090's calibration but fits its own PCIe
+// collectives (peer to peer): those win over the sibling's host-staged link.
+TEST(HardwarePresets, ThePartsOwnFitWinsOverABorrowedCalibration) {
+  const auto rtx = test::plugins().create<Hardware>(PluginKind::hardware, "rtx3090");
+  const auto l40s = test::plugins().create<Hardware>(PluginKind::hardware, "l40s");
+  const LinkSpec& own = l40s->spec().intra_node;
+  EXPECT_EQ(rtx->spec().intra_node.step_latency, 0);  // host-staged
+  EXPECT_GT(own.step_latency, 0);
+  EXPECT_GT(own.ll_latency, 0);
+  EXPECT_GT(own.contention, 1);
+  EXPECT_NE(own.latency, rtx->spec().intra_node.latency);
+  EXPECT_NE(own.efficiency, rtx->spec().intra_node.efficiency);
+  // What the L40S did not fit still comes from the RTX 3090.
+  EXPECT_DOUBLE_EQ(l40s->spec().achieved.kernel_overhead, rtx->spec().achieved.kernel_overhead);
+}
+
 // Every number in a shipped spec file has a source: the file opens with a
 // comment naming the data sheet, and no number is left without one.
 TEST(HardwarePresets, SpecFilesCiteTheirSources) {

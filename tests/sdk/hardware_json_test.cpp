@@ -53,6 +53,26 @@ TEST(HardwareJson, RoundTrips) {
   EXPECT_DOUBLE_EQ(b.host_for("hf")->per_kernel, a.host_for("hf")->per_kernel);
 }
 
+TEST(HardwareJson, PeerToPeerLinkValuesRoundTrip) {
+  const std::string text =
+      R"({"compute": {"tensor_tflops": {"bf16": 100}}, "memory": {"capacity_GiB": 48, "bandwidth_GBps": 864},
+    "interconnect": {"intra_node": {"kind": "pcie", "bandwidth_GBps": 32}},
+    "achieved": {"intra_node": {"latency_us": 22, "efficiency": 0.6, "step_latency_us": 0.9, "ll_latency_us": 5.5,
+                                "ll_fraction": 0.63, "p2p_latency_us": 7, "contention": 2}}})";
+  const HardwareSpec a = hardware_from_text(text, "gpu.json", "x");
+  EXPECT_DOUBLE_EQ(a.intra_node.step_latency, 0.9e-6);
+  EXPECT_DOUBLE_EQ(a.intra_node.ll_latency, 5.5e-6);
+  EXPECT_DOUBLE_EQ(a.intra_node.ll_fraction, 0.63);
+  EXPECT_DOUBLE_EQ(a.intra_node.p2p_latency, 7e-6);
+  EXPECT_DOUBLE_EQ(a.intra_node.contention, 2);
+  const HardwareSpec b = hardware_from_text(hardware_to_json(a).dump(), "again.json", "x");
+  EXPECT_DOUBLE_EQ(b.intra_node.step_latency, a.intra_node.step_latency);
+  EXPECT_DOUBLE_EQ(b.intra_node.ll_latency, a.intra_node.ll_latency);
+  EXPECT_DOUBLE_EQ(b.intra_node.ll_fraction, a.intra_node.ll_fraction);
+  EXPECT_DOUBLE_EQ(b.intra_node.p2p_latency, a.intra_node.p2p_latency);
+  EXPECT_DOUBLE_EQ(b.intra_node.contention, a.intra_node.contention);
+}
+
 std::string error_of(const std::string& text) {
   try {
     hardware_from_text(text, "bad.json", "x");
@@ -82,6 +102,10 @@ TEST(HardwareJson, ErrorsNameTheFileTheKeyAndWhatWasFound) {
   EXPECT_NE(error_of("{\"name\": \"x\",\n  \"compute\": }").find("bad.json: not valid JSON at line 2, column 14"),
             std::string::npos);
   EXPECT_EQ(error_of("[1, 2]"), "bad.json: key \"(document)\": expected a JSON object, found array");
+  EXPECT_NE(error_of(R"({"compute": {"tensor_tflops": {"bf16": 1}}, "memory": {"capacity_GiB": 16, "bandwidth_GBps": 5},
+                         "achieved": {"intra_node": {"latency": 3}}})")
+                .find("bad.json: key \"achieved/intra_node/latency\": expected one of the known keys (latency_us,"),
+            std::string::npos);
 }
 
 }  // namespace

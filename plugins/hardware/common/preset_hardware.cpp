@@ -50,15 +50,20 @@ std::vector<HardwareSpec> load_presets(const genz_embedded::File* specs, std::si
     }
     if (const auto* cal = find_file(calibrations, calibration_count, source)) {
       const nlohmann::json fitted = parse_json(cal->text, std::string("calibration ") + cal->name);
-      // The fitted values win; what the spec adds beside them (its GEMM
-      // fractions per format, its link's collective scales, from other
-      // tables) stays, at any depth.
+      // Its own calibration wins over the spec; a sibling's only fills what
+      // the spec's own tables did not fit (the L40S fits its GEMMs and its
+      // PCIe collectives, the RTX 3090 lends the rest). Merged at any depth.
       for (const char* section : {"achieved", "engine_host"})
         if (fitted.contains(section)) {
-          if (doc.contains(section) && doc[section].is_object())
-            doc[section].update(fitted[section], /*merge_objects=*/true);
-          else
+          if (!doc.contains(section) || !doc[section].is_object()) {
             doc[section] = fitted[section];
+          } else if (source == name) {
+            doc[section].update(fitted[section], /*merge_objects=*/true);
+          } else {
+            nlohmann::json merged = fitted[section];
+            merged.update(doc[section], /*merge_objects=*/true);
+            doc[section] = std::move(merged);
+          }
         }
       if (fitted.contains("calibration") && fitted["calibration"].contains("command"))
         doc["notes"] = doc.value("notes", std::string()) +

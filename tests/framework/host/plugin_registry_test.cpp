@@ -23,7 +23,7 @@ Rejection rejection_of(const std::string& name) {
 TEST(PluginRegistry, RejectsAWrongAbiVersionFirst) {
   const Rejection r = rejection_of("bad_abi_version");
   EXPECT_EQ(r.reason, RejectReason::abi_version);
-  EXPECT_EQ(r.message, "expected plugin ABI version 8, found 1: rebuild the plugin against this genz SDK");
+  EXPECT_EQ(r.message, "expected plugin ABI version 9, found 1: rebuild the plugin against this genz SDK");
 }
 
 TEST(PluginRegistry, RejectsAWrongStructSize) {

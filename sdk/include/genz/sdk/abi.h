@@ -22,6 +22,8 @@
  * ABI 8: gemm_kernel.hpp's GemmTile (tile, cluster, split-K) and
  * gemm_quantize_seconds; GemmKernelSpec gained quantize_row; HardwareSpec
  * gained architecture (the engines' GEMM kernels dispatch by it).
+ * ABI 9: LinkSpec gained step_latency, ll_latency, ll_fraction, p2p_latency
+ * and contention (NCCL over a PCIe server's shared root complex).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H
@@ -29,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GENZ_PLUGIN_ABI_VERSION 8u
+#define GENZ_PLUGIN_ABI_VERSION 9u
 #define GENZ_PLUGIN_ENTRY_NAME "genz_plugin_v1"
 
 #if defined(_WIN32)

@@ -113,12 +113,19 @@ inline void read_achieved(const JsonView& v, HardwareSpec& s) {
   if (v.has("gemm_kernels")) read_gemm_kernels(v.object("gemm_kernels"), a);
   if (v.has("intra_node")) {
     const JsonView link = v.object("intra_node");
+    link.only_keys({"latency_us", "efficiency", "collective_latency_scale", "collective_bandwidth_scale",
+                    "step_latency_us", "ll_latency_us", "ll_fraction", "p2p_latency_us", "contention"});
     s.intra_node.latency = link.number_or("latency_us", s.intra_node.latency * 1e6, 0, 1e5) * 1e-6;
     s.intra_node.efficiency = link.number_or("efficiency", s.intra_node.efficiency, 1e-3, 1.0);
     s.intra_node.collective_latency_scale =
         link.number_or("collective_latency_scale", s.intra_node.collective_latency_scale, 0.1, 10);
     s.intra_node.collective_bandwidth_scale =
         link.number_or("collective_bandwidth_scale", s.intra_node.collective_bandwidth_scale, 0.1, 10);
+    s.intra_node.step_latency = link.number_or("step_latency_us", s.intra_node.step_latency * 1e6, 0, 1e4) * 1e-6;
+    s.intra_node.ll_latency = link.number_or("ll_latency_us", s.intra_node.ll_latency * 1e6, 0, 1e5) * 1e-6;
+    s.intra_node.ll_fraction = link.number_or("ll_fraction", s.intra_node.ll_fraction, 1e-3, 1.0);
+    s.intra_node.p2p_latency = link.number_or("p2p_latency_us", s.intra_node.p2p_latency * 1e6, 0, 1e5) * 1e-6;
+    s.intra_node.contention = link.number_or("contention", s.intra_node.contention, 0, 8);
   }
 }
 
@@ -224,7 +231,12 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
                     {{"latency_us", s.intra_node.latency * 1e6},
                      {"efficiency", s.intra_node.efficiency},
                      {"collective_latency_scale", s.intra_node.collective_latency_scale},
-                     {"collective_bandwidth_scale", s.intra_node.collective_bandwidth_scale}}}};
+                     {"collective_bandwidth_scale", s.intra_node.collective_bandwidth_scale},
+                     {"step_latency_us", s.intra_node.step_latency * 1e6},
+                     {"ll_latency_us", s.intra_node.ll_latency * 1e6},
+                     {"ll_fraction", s.intra_node.ll_fraction},
+                     {"p2p_latency_us", s.intra_node.p2p_latency * 1e6},
+                     {"contention", s.intra_node.contention}}}};
   for (std::size_t d = 0; d < a.gemm.size(); ++d) {
     const GemmAchieved& g = a.gemm[d];
     if (g.compute_fraction > 0 || g.bandwidth_fraction > 0 || g.extra_kernels > 0)

@@ -24,6 +24,16 @@ struct LinkSpec {
   // per part on its own tables (data/calibration/fit_collectives.py).
   double collective_latency_scale = 1;
   double collective_bandwidth_scale = 1;
+  // NCCL over PCIe peer-to-peer (pcie_like; fitted per server on its NCCL
+  // table by data/calibration/fit_collectives.py). step_latency == 0 keeps the
+  // host-staged form: latency grows as steps / 2 (a two-rank all-reduce).
+  double step_latency = 0;   // s per ring step, beside the fixed latency
+  double ll_latency = 0;     // s: NCCL's LL protocol's fixed cost (0: Simple only)
+  double ll_fraction = 0.5;  // of the achieved bandwidth LL reaches (8-byte stores carry a 4-byte flag)
+  double p2p_latency = 0;    // s: all-to-all's (send/receive) fixed cost; 0: latency
+  // Every GPU's ring traffic crosses the host's root complex: the achieved
+  // bandwidth per GPU falls as (2 / ranks)^contention on more than two.
+  double contention = 0;
 };
 
 /// GEMMs of one compute format where they differ from the part's general
