@@ -159,7 +159,8 @@ TEST(GemmKernel, ReadAndWrittenAsJson) {
       "memory": {"capacity_GiB": 80, "bandwidth_GBps": 4000},
       "achieved": {"gemm_kernels": {"bf16": {"floor_us": 2.5, "compute_fraction": 0.8, "bandwidth_fraction": 0.85,
                                              "iteration_ns": 60, "quantize_us": 4, "quantize_row_ns": 700,
-                                             "split_k_min": 1024}}}, "architecture": "sm90"})",
+                                             "split_k_min": 1024, "l2_bandwidth_GBps": 2000, "l2_fraction": 0.25}}},
+      "architecture": "sm90"})",
                                             "gpu.json", "x");
   const GemmKernelSpec& g = s.achieved.gemm_kernels[index_of(DType::bf16)];
   EXPECT_DOUBLE_EQ(g.floor, 2.5e-6);
@@ -172,7 +173,31 @@ TEST(GemmKernel, ReadAndWrittenAsJson) {
   EXPECT_EQ(again.architecture, "sm90");
   EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].quantize_row, 700e-9);
   EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].bandwidth_fraction, 0.85);
+  EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].l2_bandwidth, 2000e9);
+  EXPECT_DOUBLE_EQ(again.achieved.gemm_kernels[index_of(DType::bf16)].l2_fraction, 0.25);
   EXPECT_FALSE(again.achieved.gemm_kernels[index_of(DType::fp8)].described());
+}
+
+// The kernel tables replay one kernel on the same buffers: the share of the
+// working set the L2 holds streams at the L2's bandwidth. A forward pass
+// (not replayed), or a description without an L2 term, reads DRAM only.
+TEST(GemmKernel, AReplayedWorkingSetStreamsFromTheL2) {
+  HardwareSpec s = part();
+  s.l2_bytes = 40e6;
+  GemmKernelSpec& g = s.achieved.gemm_kernels[index_of(DType::bf16)];
+  Op op = gemm(1, 8192, 8192);  // 128 MiB of weights, memory-bound
+  const double bytes = op.bytes;
+  EXPECT_DOUBLE_EQ(gemm_memory_seconds(g, s, op, bytes), bytes / (4e12 * 0.8));
+  op.replayed = true;
+  EXPECT_DOUBLE_EQ(gemm_memory_seconds(g, s, op, bytes), bytes / (4e12 * 0.8));  // no L2 term
+  g.l2_bandwidth = 10e12;
+  g.l2_fraction = 0.5;
+  const double resident = 20e6 / bytes;
+  EXPECT_NEAR(gemm_memory_seconds(g, s, op, bytes), bytes * (resident / 10e12 + (1 - resident) / 3.2e12), 1e-15);
+  EXPECT_NEAR(gemm_memory_seconds(g, s, op, 10e6), 10e6 / 10e12, 1e-15);  // all of it resident
+  const double replayed = gemm_kernel_seconds_with(g, s, op, 1000e12, {64, 64});
+  op.replayed = false;
+  EXPECT_LT(replayed, gemm_kernel_seconds_with(g, s, op, 1000e12, {64, 64}));
 }
 
 // Block-scaled FP8 runs the part's "fp8_block" kernels (read, written back,

@@ -163,7 +163,11 @@ std::vector<Op> kernel_ops(const KernelSample& s, const EngineProfile& engine) {
     default:
       return ops;
   }
-  for (Op& op : ops) lower(op, engine);
+  // The tables replay one kernel on the same buffers (Op::replayed).
+  for (Op& op : ops) {
+    lower(op, engine);
+    op.replayed = true;
+  }
   return ops;
 }
 

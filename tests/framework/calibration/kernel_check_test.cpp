@@ -27,6 +27,7 @@ TEST(KernelCheck, AGemmIsTimedAsAPredictionTimesIt) {
   const auto ops = kernel_ops(s, *find_engine("trtllm"));
   ASSERT_EQ(ops.size(), 1u);
   EXPECT_EQ(ops[0].compute_dtype, DType::fp8);
+  EXPECT_TRUE(ops[0].replayed);  // the tables replay the kernel on the same buffers
   EXPECT_DOUBLE_EQ(*predict_kernel(s, p.model("trtllm")), p.hardware->time(ops[0]).seconds);
 }
 

@@ -23,7 +23,9 @@
  * gemm_quantize_seconds; GemmKernelSpec gained quantize_row; HardwareSpec
  * gained architecture (the engines' GEMM kernels dispatch by it).
  * ABI 9: LinkSpec gained step_latency, ll_latency, ll_fraction, p2p_latency
- * and contention (NCCL over a PCIe server's shared root complex).
+ * and contention (NCCL over a PCIe server's shared root complex);
+ * GemmKernelSpec gained l2_bandwidth and l2_fraction, Op gained replayed
+ * (the kernel tables' working set resident in the L2).
  */
 #ifndef GENZ_SDK_ABI_H
 #define GENZ_SDK_ABI_H

@@ -44,6 +44,16 @@ struct GemmTile {
   bool split_k = true;
 };
 
+/// Seconds of the GEMM's DRAM traffic; a replayed kernel (Op::replayed)
+/// finds the share of its working set the L2 holds there already.
+inline double gemm_memory_seconds(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op,
+                                  double bytes) noexcept {
+  const double dram = hw.memory_bandwidth * g.bandwidth_fraction;
+  if (!op.replayed || g.l2_bandwidth <= 0 || bytes <= 0) return bytes / dram;
+  const double resident = std::min(1.0, hw.l2_bytes * g.l2_fraction / bytes);
+  return bytes * (resident / g.l2_bandwidth + (1 - resident) / dram);
+}
+
 /// Seconds of one GEMM kernel (all op.batch products) run with `tile`;
 /// `peak` is the tensor peak of the operator's format.
 inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op, double peak,
@@ -63,7 +73,7 @@ inline double gemm_kernel_seconds_with(const GemmKernelSpec& g, const HardwareSp
   const double compute = waves * (2 * tile.m * tile.n * k_per_cta / per_sm + g.wave);
   // Split-K writes and reads fp32 partial sums of the whole output per split.
   const double partials = split > 1 ? op.batch * op.m * op.n * 8 * split : 0;
-  const double memory = (op.bytes + partials) / (hw.memory_bandwidth * g.bandwidth_fraction);
+  const double memory = gemm_memory_seconds(g, hw, op, op.bytes + partials);
   return g.floor + (split > 1 ? g.split_reduce : 0) +
          smooth_max(smooth_max(latency, compute, g.overlap_exponent), memory, g.overlap_exponent);
 }

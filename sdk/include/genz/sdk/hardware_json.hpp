@@ -78,11 +78,13 @@ inline void read_gemm_achieved(const JsonView& table, AchievedSpec& a) {
 
 // "gemm_kernels": {"bf16": {"floor_us": 2.4, "compute_fraction": 0.83, "bandwidth_fraction": 0.81,
 //                            "iteration_ns": 62, "overlap_exponent": 4, "split_reduce_us": 1.6,
-//                            "wave_us": 0.28, "quantize_us": 0, "quantize_row_ns": 0, "split_k_min": 2048},
+//                            "wave_us": 0.28, "quantize_us": 0, "quantize_row_ns": 0, "split_k_min": 2048,
+//                            "l2_bandwidth_GBps": 0, "l2_fraction": 0},
 //                  "fp8_block": {...}}   (block-scaled FP8, Op::block_scaled)
 inline void read_gemm_kernel(const JsonView& g, GemmKernelSpec& out) {
   g.only_keys({"floor_us", "compute_fraction", "bandwidth_fraction", "iteration_ns", "overlap_exponent",
-               "split_reduce_us", "wave_us", "quantize_us", "quantize_row_ns", "split_k_min"});
+               "split_reduce_us", "wave_us", "quantize_us", "quantize_row_ns", "split_k_min", "l2_bandwidth_GBps",
+               "l2_fraction"});
   out.floor = g.number("floor_us", 1e-3, 1e4) * 1e-6;
   out.compute_fraction = g.number("compute_fraction", 1e-3, 1.5);
   out.bandwidth_fraction = g.number("bandwidth_fraction", 1e-3, 2.0);
@@ -93,6 +95,8 @@ inline void read_gemm_kernel(const JsonView& g, GemmKernelSpec& out) {
   out.quantize = g.number_or("quantize_us", 0, 0, 1e4) * 1e-6;
   out.split_k_min = g.number_or("split_k_min", 2048, 1, 1e9);
   out.quantize_row = g.number_or("quantize_row_ns", 0, 0, 1e6) * 1e-9;
+  out.l2_bandwidth = g.number_or("l2_bandwidth_GBps", 0, 0, 1e6) * 1e9;
+  out.l2_fraction = g.number_or("l2_fraction", 0, 0, 1);
 }
 
 inline void read_gemm_kernels(const JsonView& table, AchievedSpec& a) {
@@ -255,6 +259,8 @@ inline nlohmann::ordered_json hardware_to_json(const HardwareSpec& s) {
                                   {"wave_us", g.wave * 1e6},
                                   {"quantize_us", g.quantize * 1e6},
                                   {"quantize_row_ns", g.quantize_row * 1e9},
+                                  {"l2_bandwidth_GBps", g.l2_bandwidth / 1e9},
+                                  {"l2_fraction", g.l2_fraction},
                                   {"split_k_min", g.split_k_min}};
   };
   for (std::size_t d = 0; d < a.gemm_kernels.size(); ++d)

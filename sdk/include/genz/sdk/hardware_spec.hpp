@@ -61,6 +61,12 @@ struct GemmKernelSpec {
   double quantize = 0;            // s of the activation-quantization kernel (0: none)
   double split_k_min = 2048;      // K elements per split below which K is not split further
   double quantize_row = 0;        // s per round of the quantization's one-CTA-per-row work (ABI 8)
+  // The kernel tables replay one kernel on the same buffers: a working set
+  // within l2_fraction of the data sheet's L2 stays resident and streams at
+  // l2_bandwidth (Op::replayed; 0: no L2 term, ABI 9). A model's forward pass
+  // streams every layer's weights through the L2 and never sees it.
+  double l2_bandwidth = 0;  // B/s
+  double l2_fraction = 0;
   bool described() const noexcept { return floor > 0; }
 };
 
