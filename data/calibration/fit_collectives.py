@@ -101,11 +101,13 @@ def nelder_mead(f, x0, steps, iters=2500):
 OUTLIER = math.log(1.4) ** 2
 
 
+def capped_loss(time_of, samples):
+    """Mean squared log error of time_of(kind, ranks, bytes), each sample's capped at OUTLIER."""
+    return sum(min(OUTLIER, math.log(time_of(k, n, b) / t) ** 2) for k, n, b, t in samples) / len(samples)
+
+
 def loss(algos, samples):
-    s = 0.0
-    for kind, n, nbytes, t in samples:
-        s += min(OUTLIER, math.log(best(algos, kind, n, nbytes) / t) ** 2)
-    return s / len(samples)
+    return capped_loss(lambda k, n, b: best(algos, k, n, b), samples)
 
 
 def decode(x, template):
@@ -143,9 +145,13 @@ def fit(template, samples, fixed=()):
     return decode(x, template)
 
 
-def stats(algos, samples):
-    e = sorted(abs(best(algos, k, n, b) / t - 1) * 100 for k, n, b, t in samples)
+def error_summary(time_of, samples):
+    e = sorted(abs(time_of(k, n, b) / t - 1) * 100 for k, n, b, t in samples)
     return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
+
+
+def stats(algos, samples):
+    return error_summary(lambda k, n, b: best(algos, k, n, b), samples)
 
 
 def split(samples):
@@ -297,8 +303,7 @@ def pcie_decode(x):
 
 
 def pcie_stats(p, samples, link):
-    e = sorted(abs(pcie_time(p, k, n, b, link) / t - 1) * 100 for k, n, b, t in samples)
-    return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
+    return error_summary(lambda k, n, b: pcie_time(p, k, n, b, link), samples)
 
 
 def fit_pcie_part(data, gpu, link):
@@ -306,7 +311,7 @@ def fit_pcie_part(data, gpu, link):
 
     def f(x):
         p = pcie_decode(x)
-        return sum(min(OUTLIER, math.log(pcie_time(p, k, n, b, link) / t) ** 2) for k, n, b, t in train) / len(train)
+        return capped_loss(lambda k, n, b: pcie_time(p, k, n, b, link), train)
 
     x0 = [math.log(15), math.log(1), math.log(5), math.log(8), 0.5, 0.0, 2.0]
     x = nelder_mead(f, x0, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], 3000)
