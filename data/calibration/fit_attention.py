@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Fits the attention kernels of the engine profiles (framework/data/engines/*.jsonc,
-"attention") on the H100 tables of ../shared/data/aiconfigurator-kernels (CUDA-graph replay,
-fused RoPE and KV-cache write included):
+"attention") on the tables of ../shared/data/aiconfigurator-kernels (CUDA-graph replay,
+fused RoPE and KV-cache write included): the defaults on the H100's, and each kernel-library
+target's own ("targets": sm100 on the B200's, sm80 on the A100's, sm89 on the L40S's), because
+an engine runs other kernels there (the tables' kernel_source: SGLang FA3 on the H100,
+FlashInfer and Triton on the L40S, TensorRT-LLM's trtllm_mha on the B200):
 
   prefill: time = floor + units * unit * (head size / 128)^head_dim_exponent / SMs
                   + max(scores * (4 * head size / (peak * compute_fraction) + softmax_flops / FP32 peak),
@@ -18,6 +21,10 @@ fused RoPE and KV-cache write included):
                  a group on its KV head: unit (16-bit cache) or fp8_unit (FP8 cache, with fp8_floor)
                  x (head size / 128)^head_dim_exponent x (wide_group past 16 heads)
 
+           memory: bytes / (bandwidth * bandwidth_fraction), the share of a replayed working set that
+                   stays in l2_fraction of the data-sheet L2 read at l2_bandwidth instead (the L40S's
+                   96 MB of L2 holds most of its tables' caches; its fits add those two values)
+
 A CTA has a fixed cost (unit: loading its query tile, the softmax epilogue, writing out) and
 the parallel work available bounds the bandwidth a decode reaches (Little's law: each CTA keeps
 a bounded number of loads in flight), so batch-1 decode at long context is slower per byte
@@ -26,20 +33,29 @@ outputs. SMs, peaks and bandwidth are the data sheet's, so the fitted values car
 GPU by its data sheet.
 
 Fitted on the head configurations of even parity ((heads*31 + kv_heads*7 + head_dim) % 2 == 0,
-the same split `genz validate` reports), held out: the others, and every H200/B200/A100/L40S row.
+the same split `genz validate` reports), held out: the others, and every H200 row (the H100's
+kernels, by the H200's data sheet).
 TensorRT-LLM's MLA context kernel ("mla_prefill", mla_context.csv: heads of 192 and 128) has the
 prefill model, fitted on the head counts whose log2 is even.
 Sliding-window rows are left out (genz does not model windows).
 
 Usage: python3 data/calibration/fit_attention.py ../shared/data
-Pure Python: Nelder-Mead on the mean squared log error of a sample of the fitting rows.
+  GENZ_PHASES=decode,...  only those phases;  GENZ_TARGETS=sm90,sm89,...  only those targets
+Pure Python on both cores: Nelder-Mead on the mean squared log error of a sample of the fitting
+rows.
 """
-import csv, gzip, math, os, random, re, sys
+import csv, glob, gzip, json, math, multiprocessing, os, random, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fit_collectives import nelder_mead  # noqa: E402
 
-SMS, BF16, BW, VECTOR = 132, 989.4e12, 3350e9, 66.9e12  # H100 SXM data sheet (FP32 non-tensor peak), whitepaper
+# Data sheets (plugins/hardware/nvidia/specs/*.jsonc): SMs, BF16 and FP8 dense tensor peaks, DRAM
+# bandwidth, FP32 non-tensor peak, L2 (the L40S's only: the others' fits have no L2 term).
+GPUS = {"sm90": dict(folder="h100_sxm", sms=132, bf16=989.4e12, fp8=1979e12, bw=3350e9, vector=66.9e12),
+        "sm100": dict(folder="b200_sxm", sms=148, bf16=2250e12, fp8=4500e12, bw=8000e9, vector=80e12),
+        "sm80": dict(folder="a100_sxm", sms=108, bf16=312e12, fp8=0, bw=2039e9, vector=19.5e12),
+        "sm89": dict(folder="l40s", sms=142, bf16=362.05e12, fp8=733e12, bw=864e9, vector=91.6e12, l2=96 * 2**20)}
+HW = GPUS["sm90"]
 BYTES = {"bfloat16": 2, "float16": 2, "fp8": 1}
 
 
@@ -81,15 +97,39 @@ def load_mla(path):
     return out
 
 
+def memory_time(nbytes, bf, l2):
+    """DRAM at its fraction; with an L2 term (l2 = (bandwidth, fraction)), the replayed share that
+    stays in the L2 at the L2's speed (attention_model.cpp, memory_seconds)."""
+    dram = HW["bw"] * bf
+    if not l2 or nbytes <= 0:
+        return nbytes / dram
+    resident = min(1.0, HW["l2"] * l2[1] / nbytes)
+    return nbytes * (resident / l2[0] + (1 - resident) / dram)
+
+
+def load_mla_decode(path):
+    """DeepSeek's MLA decode (mla_generation.csv): 128 or fewer query heads of 576 over one shared
+    latent cache of 576 (its first 512 the values); split as load_mla."""
+    out = []
+    for r in rows(path):
+        h = float(r["num_heads"])
+        out.append(dict(b=float(r["batch_size"]), isl=1.0, step=float(r["step"]), h=h, a=BYTES[r["mla_dtype"]],
+                        k=BYTES[r["kv_cache_dtype"]], t=float(r["latency_ms"]) * 1e-3,
+                        even=round(math.log2(h)) % 2 == 0))
+    return out
+
+
 def prefill_time(p, s):
-    floor, unit, cf, bf, tile, cf8, softmax, hd_exp, diagonal = p
+    floor, unit, cf, bf, tile, cf8, softmax, hd_exp, diagonal = p[:9]
     kvlen = s["isl"] + s["step"]
     scores = s["b"] * s["h"] * s["isl"] * (s["step"] + min(s["isl"], (s["isl"] + 1 + diagonal) / 2))
     nbytes = s["b"] * (2 * s["isl"] * s["h"] * s["hd"] * s["a"] + kvlen * s["kv"] * 2 * s["hd"] * s["k"])
     units = s["b"] * s["h"] * math.ceil(s["isl"] / tile)
-    mma = BF16 * 2 * cf8 if s["k"] == 1 else BF16 * cf  # an FP8 cache runs the FP8 kernel
-    compute = scores * (4 * s["hd"] / mma + softmax / VECTOR)
-    return floor + units * unit * (s.get("hq", s["hd"]) / 128) ** hd_exp / SMS + max(compute, nbytes / (BW * bf))
+    # an FP8 cache runs the FP8 kernel where the part has FP8 tensor cores
+    mma = HW["fp8"] * cf8 if s["k"] == 1 and HW["fp8"] else HW["bf16"] * cf
+    compute = scores * (4 * s["hd"] / mma + softmax / HW["vector"])
+    return (floor + units * unit * (s.get("hq", s["hd"]) / 128) ** hd_exp / HW["sms"] +
+            max(compute, memory_time(nbytes, bf, p[9:11])))
 
 
 MAX_GROUP = {"trtllm": 32}  # XQA serves up to 32 query heads per KV head; larger groups run MMHA
@@ -101,7 +141,8 @@ DECODE = ["floor_us", "fp8_floor_us", "unit_us", "fp8_unit_us", "single_unit_us"
 
 
 def decode_time(p, s):
-    floor, floor8, unit16, unit8, single_unit, hd_exp, wide, bf, chunk, fill, per_sm, cf, n = p
+    floor, floor8, unit16, unit8, single_unit, hd_exp, wide, bf, chunk, fill, per_sm, cf, n = p[:13]
+    sms = HW["sms"]
     kvlen = s["step"] + 1
     group = s["h"] / s["kv"]
     # A kernel without support for this group size reads the cache once per query head.
@@ -110,7 +151,7 @@ def decode_time(p, s):
     flops = 2 * s["b"] * s["h"] * kvlen * 2 * s["hd"]
     nbytes = s["b"] * (2 * s["h"] * s["hd"] * s["a"] + kvlen * kv * 2 * s["hd"] * s["k"])
     heads = s["b"] * kv
-    splits = max(1, min(math.ceil(kvlen / chunk), math.ceil(SMS * fill / heads)))
+    splits = max(1, min(math.ceil(kvlen / chunk), math.ceil(sms * fill / heads)))
     units = heads * splits
     if regrouped or group <= 1:
         cta = single_unit
@@ -118,11 +159,32 @@ def decode_time(p, s):
         cta = (unit8 if s["k"] == 1 else unit16) * (s["hd"] / 128) ** hd_exp * (wide if group > 16 else 1)
         if s["k"] == 1:
             floor = floor8
-    par = min(1.0, units / (SMS * per_sm))
-    peak = BF16 * (2 if s["k"] == 1 else 1)  # the products run in the cache's format (FP8 MMA for an FP8 cache)
-    a = units * cta / SMS
-    r = max(flops / (peak * cf), nbytes / (BW * bf)) / par
+    par = min(1.0, units / (sms * per_sm))
+    # the products run in the cache's format (FP8 MMA for an FP8 cache, where the part has it)
+    peak = HW["fp8"] if s["k"] == 1 and HW["fp8"] else HW["bf16"]
+    a = units * cta / sms
+    r = max(flops / (peak * cf), memory_time(nbytes, bf, p[13:15])) / par
     # piecewise linear in the context, as genz's one-off predictions assume
+    return floor + max(a, r) + n * min(a, r)
+
+
+MLA_DECODE = ["floor_us", "unit_us", "bandwidth_fraction", "kv_chunk", "split_fill", "ctas_per_sm",
+              "compute_fraction", "serial_fraction"]
+
+
+def mla_decode_time(p, s):
+    """The decode model over MLA's latent (attention_model.cpp, kv_shared): one CTA per sequence and
+    split, the latent read once for every head, the products in the cache's format."""
+    floor, unit, bf, chunk, fill, per_sm, cf, n = p[:8]
+    sms, kvlen = HW["sms"], s["step"] + 1
+    flops = 2 * s["b"] * s["h"] * kvlen * (576 + 512)
+    nbytes = s["b"] * (s["h"] * (576 + 512) * s["a"] + kvlen * 576 * s["k"])
+    splits = max(1, min(math.ceil(kvlen / chunk), math.ceil(sms * fill / s["b"])))
+    units = s["b"] * splits
+    par = min(1.0, units / (sms * per_sm))
+    peak = HW["fp8"] if s["k"] == 1 and HW["fp8"] else HW["bf16"]
+    a = units * unit / sms
+    r = max(flops / (peak * cf), memory_time(nbytes, bf, None)) / par
     return floor + max(a, r) + n * min(a, r)
 
 
@@ -151,67 +213,171 @@ def stats(model, p, samples):
     return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
 
 
-def write_kernel(engine, phase, text):
-    """Replaces the phase's object in the "attention" section of the engine's profile."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "framework", "data", "engines",
+PREFILL = ["floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile", "fp8_compute_fraction",
+           "softmax_flops", "head_dim_exponent", "diagonal_keys"]
+L2 = ["l2_bandwidth_GBps", "l2_fraction"]
+
+
+def tables(data, engine, arch):
+    """The engine's tables on the target's GPU, by phase (TensorRT-LLM's MLA kernels where measured)."""
+    d = f"{data}/aiconfigurator-kernels/{GPUS[arch]['folder']}"
+    if engine == "trtllm":
+        [own] = glob.glob(f"{d}/trtllm_*")
+        found = {"prefill": f"{own}/context_attention.csv", "decode": f"{own}/generation_attention.csv",
+                 "mla_prefill": f"{own}/mla_context.csv", "mla_decode": f"{own}/mla_generation.csv"}
+        return {phase: path for phase, path in found.items() if os.path.exists(path)}
+    [ctx] = glob.glob(f"{d}/other_backends/{engine}_*_context_attention.csv.gz")
+    [gen] = glob.glob(f"{d}/other_backends/{engine}_*_generation_attention.csv.gz")
+    return {"prefill": ctx, "decode": gen}
+
+
+def params(phase, values):
+    """A kernel's values as the model's parameter list (seconds, B/s)."""
+    names = {"decode": DECODE + L2, "mla_decode": MLA_DECODE}.get(phase, PREFILL)
+    return [values[n] * (1e-6 if n.endswith("_us") else 1e9 if n.endswith("GBps") else 1)
+            for n in names if n in values]
+
+
+MODELS = {"prefill": (load, prefill_time), "decode": (load, decode_time), "mla_prefill": (load_mla, prefill_time),
+          "mla_decode": (load_mla_decode, mla_decode_time)}
+
+
+def fit_phase(job):
+    """One engine's kernel of one phase on one target: (engine, arch, phase, values, report, keep). A
+    target's kernel is kept where it beats the default on the target's held-out heads."""
+    global ENGINE, HW
+    engine, arch, phase, path, default = job
+    ENGINE, HW = engine, GPUS[arch]
+    random.seed(f"{engine} {phase}" + ("" if arch == "sm90" else f" {arch}"))  # the same sample whichever run
+    loader, model = MODELS[phase]
+    s = loader(path)
+    train = [r for r in s if r["even"]]
+    held = [r for r in s if not r["even"]]
+    l2 = "l2" in HW and phase == "decode"
+    if phase in ("prefill", "mla_prefill"):
+        sample = random.sample(train, min(2000, len(train)))
+        x0 = [16e-6, 3.5e-6, 0.6, 0.5, 0.45, 9, 0.25, 600]
+        best = None
+        for tile in (64, 128):
+            p = fit(prefill_time, x0, [0.5] * len(x0), sample, tile, capped=(2, 3, 4, 6), iters=2000)
+            loss = sum(math.log(prefill_time(p, r) / r["t"]) ** 2 for r in sample)
+            if best is None or loss < best[0]:
+                best = (loss, p)
+        p, names = best[1], PREFILL
+    elif phase == "decode":
+        sample = random.sample(train, min(3000, len(train)))
+        x0 = [8.4e-6, 6e-6, 4.1e-6, 1.7e-6, 1.3e-6, 0.5, 2, 0.86, 200, 8, 1, 0.5, 0.5] + ([2000e9, 0.3] if l2 else [])
+        capped = (7, 11, 12) + ((14,) if l2 else ())
+        p = fit(decode_time, x0, [0.5] * len(x0), sample, None, capped=capped, iters=3000 if l2 else 2500)
+        names = DECODE + (L2 if l2 else [])
+    else:
+        x0 = [8e-6, 4e-6, 0.8, 256, 4, 1, 0.5, 0.5]
+        p = fit(mla_decode_time, x0, [0.5] * len(x0), train, None, capped=(2, 6, 7), iters=2500)
+        names = MLA_DECODE
+    values = {n: (v * 1e6 if n.endswith("_us") else v * 1e-9 if n.endswith("GBps") else v) for n, v in zip(names, p)}
+    # A kernel that never splits may fit any chunk past the longest cache: the profile's bounds.
+    if values.get("kv_chunk", 0) > 1e6:
+        values["kv_chunk"], values["split_fill"] = 1e6, min(values["split_fill"], 1e3)
+    if phase == "decode" and engine in MAX_GROUP:
+        values["max_group"] = MAX_GROUP[engine]
+    values = {n: float(f"{v:.3g}") for n, v in values.items()}
+    report = f"  fit {stats(model, p, train)}; held-out shapes {stats(model, p, held)}"
+    keep = True
+    if default is not None:
+        mine, theirs = median_error(model, params(phase, values), held), median_error(model, params(phase, default), held)
+        keep = mine < theirs
+        report += f"; the default's held-out median {theirs:.1f} %: {'kept' if keep else 'not kept'}"
+    return engine, arch, phase, values, report, keep
+
+
+def median_error(model, p, samples):
+    e = sorted(abs(model(p, s) / s["t"] - 1) * 100 for s in samples)
+    return e[len(e) // 2]
+
+
+def kernel_text(values):
+    return "{" + ", ".join(f'"{n}": {v:.3g}' for n, v in values.items()) + "}"
+
+
+def attention_text(a):
+    """The "attention" object as the profiles hold it: one kernel per line, targets last."""
+    pad, opening = " " * 16, '"targets": {'
+    lines = [f'"{phase}": {kernel_text(k)}' for phase, k in a.items() if phase != "targets"]
+    if a.get("targets"):
+        inner = []
+        for arch, kernels in a["targets"].items():
+            head = f'"{arch}": {{'
+            indent = pad + " " * (len(opening) + len(head))
+            inner.append(head + f",\n{indent}".join(f'"{ph}": {kernel_text(k)}' for ph, k in kernels.items()) + "}")
+        lines.append(opening + f",\n{pad}{' ' * len(opening)}".join(inner) + "}")
+    return '"attention": {' + f",\n{pad}".join(lines) + "}"
+
+
+def profile_path(engine):
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "framework", "data", "engines",
                         f"{engine}.jsonc")
+
+
+def read_attention(engine):
+    with open(profile_path(engine)) as f:
+        old = f.read()
+    return json.loads("{" + old[old.index('"attention":'):])["attention"]
+
+
+def write_attention(engine, results):
+    """Replaces the fitted kernels in the engine profile's "attention" object (its last key); a target's
+    kernel that was not kept is removed."""
+    path = profile_path(engine)
     with open(path) as f:
         old = f.read()
-    new, n = re.subn(r'("%s": )\{[^{}]*\}' % phase, lambda m: m.group(1) + "{" + text + "}",
-                     old[old.index('"attention":'):], count=1)
-    if n != 1:
-        sys.exit(f"{path}: no \"attention\" / \"{phase}\" object to replace")
+    at = old.index('"attention":')
+    attention = json.loads("{" + old[at:])["attention"]
+    for arch, phase, values, keep in results:
+        if arch == "sm90":
+            attention[phase] = values
+            continue
+        kernels = attention.setdefault("targets", {}).setdefault(arch, {})
+        if keep:
+            kernels[phase] = values
+        else:
+            kernels.pop(phase, None)
+    targets = {a: k for a, k in sorted(attention.pop("targets", {}).items()) if k}
+    if targets:  # a stable order: the defaults' phases, then the targets by name
+        attention["targets"] = targets
     with open(path + ".tmp", "w") as f:  # renamed: an interrupted run leaves the profile whole
-        f.write(old[:old.index('"attention":')] + new)
+        f.write(old[:at] + attention_text(attention) + "\n}\n")
     os.replace(path + ".tmp", path)
+
+
+def run(jobs):
+    with multiprocessing.Pool(2) as pool:
+        results = pool.map(fit_phase, jobs, chunksize=1)
+    for engine in ("trtllm", "vllm", "sglang"):
+        mine = [r for r in results if r[0] == engine]
+        for _, arch, phase, values, report, _ in mine:
+            print(f"{engine} {arch} {phase}: {kernel_text(values)}\n{report}")
+        if mine:
+            write_attention(engine, [(a, ph, v, keep) for _, a, ph, v, _, keep in mine])
 
 
 def main():
     data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
-    d = f"{data}/aiconfigurator-kernels/h100_sxm"
-    tables = {"trtllm": (f"{d}/trtllm_1.3.0rc20/context_attention.csv", f"{d}/trtllm_1.3.0rc20/generation_attention.csv",
-                         f"{d}/trtllm_1.3.0rc20/mla_context.csv"),
-              "vllm": (f"{d}/other_backends/vllm_0.24.0_context_attention.csv.gz",
-                       f"{d}/other_backends/vllm_0.24.0_generation_attention.csv.gz", None),
-              "sglang": (f"{d}/other_backends/sglang_0.5.14_context_attention.csv.gz",
-                         f"{d}/other_backends/sglang_0.5.14_generation_attention.csv.gz", None)}
-    global ENGINE
-    phases = os.environ.get("GENZ_PHASES", "prefill,decode,mla_prefill").split(",")
-    prefill_x0 = [16e-6, 3.5e-6, 0.6, 0.5, 0.45, 9, 0.25, 600]
-    for engine, (ctx, gen, mla) in tables.items():
-        ENGINE = engine
-        for phase, path, model, x0 in (("prefill", ctx, prefill_time, prefill_x0),
-                                       ("decode", gen, decode_time, [8.4e-6, 6e-6, 4.1e-6, 1.7e-6, 1.3e-6, 0.5, 2,
-                                                                     0.86, 200, 8, 1, 0.5, 0.5]),
-                                       ("mla_prefill", mla, prefill_time, prefill_x0)):
-            if phase not in phases or path is None:
-                continue
-            random.seed(f"{engine} {phase}")  # the same sample whichever phases run
-            s = load_mla(path) if phase == "mla_prefill" else load(path)
-            train = [r for r in s if r["even"]]
-            held = [r for r in s if not r["even"]]
-            sample = random.sample(train, min(2000, len(train)))
-            if phase != "decode":
-                best = None
-                for tile in (64, 128):
-                    p = fit(model, x0, [0.5] * len(x0), sample, tile, capped=(2, 3, 4, 6), iters=2000)
-                    l = sum(math.log(model(p, r) / r["t"]) ** 2 for r in sample)
-                    if best is None or l < best[0]:
-                        best = (l, p)
-                p = best[1]
-                names = ["floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile",
-                         "fp8_compute_fraction", "softmax_flops", "head_dim_exponent", "diagonal_keys"]
-            else:
-                sample = random.sample(train, min(3000, len(train)))
-                p = fit(model, x0, [0.5] * len(x0), sample, None, capped=(7, 11, 12), iters=2500)
-                names = DECODE
-            vals = [v * 1e6 if n.endswith("_us") else v for n, v in zip(names, p)]
-            text = ", ".join(f'"{n}": {v:.3g}' for n, v in zip(names, vals))
-            if phase == "decode" and engine in MAX_GROUP:
-                text += f', "max_group": {MAX_GROUP[engine]}'
-            print(f"{engine} {phase}: {{{text}}}")
-            write_kernel(engine, phase, text)
-            print(f"  fit {stats(model, p, train)}; held-out shapes {stats(model, p, held)}")
+    phases = os.environ.get("GENZ_PHASES", "prefill,decode,mla_prefill,mla_decode").split(",")
+    targets = os.environ.get("GENZ_TARGETS", ",".join(GPUS)).split(",")
+    engines = ("trtllm", "vllm", "sglang")
+    # The defaults (the H100's) first: each target's kernels are compared with them.
+    if "sm90" in targets:
+        run([(e, "sm90", ph, path, None) for e in engines for ph, path in tables(data, e, "sm90").items()
+             if ph in phases])
+    jobs = []
+    for engine in engines:
+        default = read_attention(engine)
+        for arch in targets:
+            if arch != "sm90":
+                jobs += [(engine, arch, ph, path, default.get(ph)) for ph, path in tables(data, engine, arch).items()
+                         if ph in phases and default.get(ph)]
+    if jobs:
+        run(jobs)
 
 
 if __name__ == "__main__":

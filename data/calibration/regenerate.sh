@@ -31,9 +31,11 @@ done
 # (pure Python on both cores, about 15 minutes).
 python3 data/calibration/fit_gemm.py "$DATA"
 # The engines' collectives (NCCL protocols, their own all-reduce) and
-# attention kernels, on aiconfigurator's H100 tables: rewrite the "collectives"
-# and "attention" sections of framework/data/engines/{trtllm,vllm,sglang}.jsonc
-# (pure Python, about 1 and 8 minutes).
+# attention kernels, on aiconfigurator's H100 tables (attention also per
+# kernel-library target on the B200's, A100's and L40S's): rewrite the
+# "collectives" and "attention" sections of
+# framework/data/engines/{trtllm,vllm,sglang}.jsonc (pure Python on both
+# cores, about 1 and 22 minutes).
 python3 data/calibration/fit_collectives.py "$DATA"
 python3 data/calibration/fit_attention.py "$DATA"
 # TensorRT-LLM 0.14's serving overheads behind Triton, on the published

@@ -32,9 +32,10 @@ constexpr struct {
 
 // The split data/calibration/fit_attention.py fits on (even) and holds out
 // (odd): whole head configurations, never rows of one shape (MLA's context
-// kernel: head counts whose log2 is odd).
+// and decode kernels: head counts whose log2 is odd).
 bool held_out_heads(const KernelSample& s) {
-  if (s.cls == KernelClass::mla_context) return static_cast<long long>(std::lround(std::log2(s.heads))) % 2 != 0;
+  if (s.cls == KernelClass::mla_context || s.cls == KernelClass::mla_generation)
+    return static_cast<long long>(std::lround(std::log2(s.heads))) % 2 != 0;
   if (s.cls != KernelClass::context_attention && s.cls != KernelClass::generation_attention) return false;
   const auto parity = static_cast<long long>(s.heads * 31 + s.kv_heads * 7 + s.head_dim) % 2;
   return parity != 0;
@@ -46,6 +47,29 @@ bool held_out_gemm(const KernelSample& s) {
   if (s.cls != KernelClass::gemm) return false;
   const auto n = static_cast<std::uint64_t>(s.n), k = static_cast<std::uint64_t>(s.k);
   return (((n * 2654435761u + k * 40503u) & 0xFFFFFFFFu) >> 16 & 1u) != 0;
+}
+
+// Whether the target's own kernel for this class (fitted on half of its
+// GPU's head configurations) replaces the profile's default there.
+bool own_kernel(const AttentionProfile& a, const std::string& arch, KernelClass cls) {
+  AttentionKernel AttentionKernels::*phase = nullptr;
+  switch (cls) {
+    case KernelClass::context_attention:
+      phase = &AttentionKernels::prefill;
+      break;
+    case KernelClass::generation_attention:
+      phase = &AttentionKernels::decode;
+      break;
+    case KernelClass::mla_context:
+      phase = &AttentionKernels::mla_prefill;
+      break;
+    case KernelClass::mla_generation:
+      phase = &AttentionKernels::mla_decode;
+      break;
+    default:
+      return false;
+  }
+  return &a.kernel(phase, arch) != &(a.*phase);
 }
 
 Op gemm(const char* name, double batch, double m, double n, double k, DType dtype) {
@@ -222,11 +246,13 @@ std::vector<KernelClassErrors> compare_gpu(const Gpu& gpu, const fs::path& dir, 
     const EngineProfile* profile = find_engine(engine == "nccl" ? "trtllm" : engine);
     if (!profile) throw InputError(f.string() + ": no engine profile '" + engine + "' for this table");
     const KernelModel model{&hardware, &comm, profile};
+    const std::string& arch = hardware.spec().architecture;
     std::string why;
     const auto at = [&](const KernelSample& s) -> KernelClassErrors& {
       std::string label(name_of(s.cls));
       if (!s.variant.empty()) label += " " + s.variant;
-      if (gpu.fitted && held_out_heads(s)) label += " (held-out heads)";
+      if ((gpu.fitted || own_kernel(profile->attention, arch, s.cls)) && held_out_heads(s))
+        label += " (held-out heads)";
       if (gpu.gemm_fitted && held_out_gemm(s)) label += " (held-out shapes)";
       const auto [it, added] = index.emplace(engine + "|" + label, out.size());
       if (added) out.push_back({gpu.hardware, engine, label, {}, 0, {}, s.variant.find("eager") == std::string::npos});

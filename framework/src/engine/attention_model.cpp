@@ -12,10 +12,10 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
   if (decode)
     v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "split_fill",
                  "ctas_per_sm", "max_group", "single_unit_us", "fp8_unit_us", "fp8_floor_us", "head_dim_exponent",
-                 "wide_group", "serial_fraction"});
+                 "wide_group", "serial_fraction", "l2_bandwidth_GBps", "l2_fraction"});
   else
     v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile", "fp8_compute_fraction",
-                 "softmax_flops", "head_dim_exponent", "diagonal_keys"});
+                 "softmax_flops", "head_dim_exponent", "diagonal_keys", "l2_bandwidth_GBps", "l2_fraction"});
   AttentionKernel k;
   k.set = true;
   k.floor = v.number("floor_us", 0, 1e4) * 1e-6;
@@ -23,6 +23,8 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
   k.compute_fraction = v.number("compute_fraction", 1e-3, 1);
   k.bandwidth_fraction = v.number("bandwidth_fraction", 1e-3, 1);
   k.head_dim_exponent = v.number_or("head_dim_exponent", 0, -4, 4);
+  k.l2_bandwidth = v.number_or("l2_bandwidth_GBps", 0, 0, 1e6) * 1e9;
+  k.l2_fraction = v.number_or("l2_fraction", 0, 0, 1);
   if (decode) {
     k.kv_chunk = v.number("kv_chunk", 1, 1e7);
     k.ctas_per_sm = v.number("ctas_per_sm", 1e-3, 64);
@@ -73,6 +75,14 @@ DType cache_format(const Op& op, const HardwareSpec& hw) {
   return op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
 }
 
+// Seconds to stream `bytes` at `dram` B/s, a replayed working set's share
+// that stays in the L2 at the L2's speed.
+double memory_seconds(const AttentionKernel& k, const Op& op, const HardwareSpec& hw, double bytes, double dram) {
+  if (!op.replayed || k.l2_bandwidth <= 0 || bytes <= 0) return bytes / dram;
+  const double resident = std::min(1.0, hw.l2_bytes * k.l2_fraction / bytes);
+  return bytes * (resident / k.l2_bandwidth + (1 - resident) / dram);
+}
+
 // Each CTA's fixed work adds to the FMHA's tensor-core and softmax time.
 OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& hw) {
   const double sms = hw.compute_units;
@@ -84,7 +94,8 @@ OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& 
   const double scores = prefill_scores(k, op);
   double compute = scores * 2 * (op.head_dim_qk + op.head_dim_v) / mma_rate;
   if (k.softmax_flops > 0 && hw.vector_flops > 0) compute += scores * k.softmax_flops / hw.vector_flops;
-  return cost(k.floor, units * unit / sms, compute, op.bytes / (hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
+  return cost(k.floor, units * unit / sms, compute,
+              memory_seconds(k, op, hw, op.bytes, hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
 }
 
 // What one decode CTA costs and the kernel's floor: one query head per CTA
@@ -129,28 +140,65 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
   const bool single = regrouped || (!op.kv_shared && group <= 1);
   const auto [unit, floor] = decode_cta(k, op, single, op.kv_dtype == DType::fp8);
   return cost(floor, units * unit / sms, op.flops / (hw.peak_for(format) * fraction * occupancy),
-              bytes / (hw.memory_bandwidth * k.bandwidth_fraction * occupancy), k.serial_fraction);
+              memory_seconds(k, op, hw, bytes, hw.memory_bandwidth * k.bandwidth_fraction) / occupancy,
+              k.serial_fraction);
+}
+
+void read_kernels(const JsonView& v, AttentionKernels& k) {
+  if (v.has("prefill")) k.prefill = read_kernel(v.object("prefill"), false);
+  if (v.has("mla_prefill")) k.mla_prefill = read_kernel(v.object("mla_prefill"), false);
+  if (v.has("decode")) k.decode = read_kernel(v.object("decode"), true);
+  if (v.has("mla_decode")) k.mla_decode = read_kernel(v.object("mla_decode"), true);
 }
 
 }  // namespace
 
+const AttentionKernel& AttentionProfile::kernel(AttentionKernel AttentionKernels::*phase,
+                                                const std::string& architecture) const {
+  for (const AttentionTarget& t : targets)
+    if (t.architecture == architecture && (t.kernels.*phase).set) return t.kernels.*phase;
+  return this->*phase;
+}
+
+bool AttentionProfile::has_target(const std::string& architecture) const {
+  return std::any_of(targets.begin(), targets.end(),
+                     [&](const AttentionTarget& t) { return t.architecture == architecture; });
+}
+
 AttentionProfile read_attention(const JsonView& v) {
-  v.only_keys({"prefill", "decode", "mla_prefill"});
+  v.only_keys({"prefill", "decode", "mla_prefill", "mla_decode", "targets"});
   AttentionProfile p;
-  if (v.has("prefill")) p.prefill = read_kernel(v.object("prefill"), false);
-  if (v.has("mla_prefill")) p.mla_prefill = read_kernel(v.object("mla_prefill"), false);
-  if (v.has("decode")) p.decode = read_kernel(v.object("decode"), true);
+  read_kernels(v, p);
+  if (!v.has("targets")) return p;
+  const JsonView targets = v.object("targets");
+  for (auto it = targets.raw().begin(); it != targets.raw().end(); ++it) {
+    const JsonView t = targets.object(it.key().c_str());
+    t.only_keys({"prefill", "decode", "mla_prefill", "mla_decode"});
+    AttentionTarget target{it.key(), {}};
+    read_kernels(t, target.kernels);
+    p.targets.push_back(std::move(target));
+  }
   return p;
 }
 
-std::optional<OpCost> engine_attention_cost(const AttentionProfile& p, const Op& op, const HardwareSpec& hw) {
+std::optional<OpCost> engine_attention_cost(const AttentionProfile& profile, const Op& op, const HardwareSpec& hw) {
   const bool decode = is_decode_attention(op);
-  const bool mla = !decode && op.head_dim_qk != op.head_dim_v && p.mla_prefill.set;
-  const AttentionKernel& k = decode ? p.decode : mla ? p.mla_prefill : p.prefill;
+  const std::string& arch = hw.architecture;
+  const AttentionKernel& prefill = profile.kernel(&AttentionKernels::prefill, arch);
+  const AttentionKernel& mla_prefill = profile.kernel(&AttentionKernels::mla_prefill, arch);
+  const AttentionKernel& mla_decode = profile.kernel(&AttentionKernels::mla_decode, arch);
+  const bool mla = op.kv_shared || op.head_dim_qk != op.head_dim_v;
+  const AttentionKernel& k =
+      decode ? (op.kv_shared && mla_decode.set ? mla_decode : profile.kernel(&AttentionKernels::decode, arch))
+      : mla && mla_prefill.set ? mla_prefill
+                               : prefill;
   const double peak = hw.peak_for(DType::bf16);
   if (!k.set || op.kind != OpKind::attention || hw.compute_units == 0 || peak <= 0 || hw.memory_bandwidth <= 0)
     return std::nullopt;
-  return decode ? decode_cost(k, p.prefill, op, hw) : prefill_cost(k, op, hw);
+  if (!decode) return prefill_cost(k, op, hw);
+  // An MLA decode kernel of its own has its own compute fraction at any group.
+  static const AttentionKernel none;
+  return decode_cost(k, &k == &mla_decode ? none : prefill, op, hw);
 }
 
 }  // namespace genz

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "genz/engine/lowering.hpp"
@@ -98,6 +99,30 @@ TEST(KernelCheck, RowsCarryTheIssuesTargetsPerGpuEngineAndClass) {
   EXPECT_EQ(rows[0].threshold, 8);   // TensorRT-LLM on a Hopper part
   EXPECT_EQ(rows[1].threshold, 20);  // p90
   EXPECT_EQ(rows[2].threshold, 12);  // L40S
+}
+
+// vLLM's sm89 attention kernels were fitted on half of the L40S's head
+// configurations, so its rows there split into the fitted half and the
+// held-out half; the H200 runs the H100's kernels and stays whole.
+TEST(KernelCheck, ATargetsOwnAttentionKernelsReportTheirHeldOutHeads) {
+  test::TempDir t;
+  const std::string table =
+      "kernel_source,batch_size,isl,num_heads,num_key_value_heads,head_dim,attn_dtype,kv_cache_dtype,step,"
+      "window_size,latency_ms\n"
+      "fa,8,1,32,8,128,bfloat16,bfloat16,1023,0,0.02\n"   // parity even: fitted
+      "fa,8,1,24,1,128,bfloat16,bfloat16,1023,0,0.02\n";  // parity odd: held out
+  for (const char* gpu : {"l40s", "h200_sxm"}) {
+    std::filesystem::create_directories(t.path() / gpu / "other_backends");
+    t.file(std::string(gpu) + "/other_backends/vllm_0.24.0_generation_attention.csv", table);
+  }
+  const auto rows =
+      kernel_table_rows(std::shared_ptr<const PluginRegistry>(&test::plugins(), [](auto*) {}), t.path().string());
+  std::vector<std::string> l40s, h200;
+  for (const auto& r : rows) (r.dataset == "kernels l40s vllm" ? l40s : h200).push_back(r.metric);
+  EXPECT_NE(std::find(l40s.begin(), l40s.end(), "decode attention (held-out heads)"), l40s.end());
+  EXPECT_NE(std::find(l40s.begin(), l40s.end(), "decode attention"), l40s.end());
+  EXPECT_EQ(std::count(h200.begin(), h200.end(), "decode attention"), 2);  // median and p90, one class
+  EXPECT_EQ(h200.size(), 2u);
 }
 
 }  // namespace

@@ -171,6 +171,29 @@ TEST(AttentionModel, AnFp8CacheRunsTheFp8ContextKernelWhereThePartHasOne) {
 // DeepSeek's MLA context (query/key heads of 192, values of 128) runs
 // TensorRT-LLM's kernel of its own. Measured (H100 mla_context.csv, 128
 // heads, one prompt of 16 384 tokens, bf16): 18.6 ms.
+// TensorRT-LLM decodes MLA with a kernel of its own, not XQA: one sequence
+// of 65 535 cached tokens under 128 heads takes 55.6 us on the H100, 64
+// sequences of 8191 take 249 us (aiconfigurator h100_sxm mla_generation.csv,
+// bf16).
+TEST(AttentionModel, MlaDecodeRunsItsOwnKernel) {
+  const EngineProfile* e = find_engine("trtllm");
+  ASSERT_TRUE(e->attention.mla_decode.set);
+  const auto mla = [](double batch, double cached) {
+    Op op = decode_op(batch, cached, 128, 1);
+    op.head_dim_qk = 576;
+    op.head_dim_v = 512;
+    op.kv_shared = true;
+    return op;
+  };
+  EXPECT_NEAR(seconds("trtllm", mla(1, 65535)) / 55.6e-6, 1.0, 0.25);
+  EXPECT_NEAR(seconds("trtllm", mla(64, 8191)) / 249e-6, 1.0, 0.25);
+  AttentionProfile generic = e->attention;
+  generic.mla_decode = AttentionKernel{};
+  Op op = mla(1, 65535);
+  lower(op, *e);
+  EXPECT_NE(engine_attention_cost(generic, op, h100())->seconds, seconds("trtllm", mla(1, 65535)));
+}
+
 TEST(AttentionModel, MlaContextRunsItsOwnKernel) {
   const EngineProfile* e = find_engine("trtllm");
   ASSERT_TRUE(e->attention.mla_prefill.set);
@@ -222,6 +245,89 @@ TEST(AttentionModel, AnFp8CacheOnAPartWithoutFp8IsMultipliedIn16Bits) {
     EXPECT_GT(t8, 0) << name;
     EXPECT_LE(t8, t16 * 1.0001) << name;  // never slower than the 16-bit cache it halves
   }
+}
+
+}  // namespace
+}  // namespace genz
+
+namespace genz {
+namespace {
+
+const HardwareSpec& l40s() {
+  static const auto hw = test::plugins().create<Hardware>(PluginKind::hardware, "l40s");
+  return hw->spec();
+}
+
+constexpr const char* kTargeted = R"({"name": "x", "attention": {
+  "prefill": {"floor_us": 10, "unit_us": 1, "compute_fraction": 0.6, "bandwidth_fraction": 0.5, "q_tile": 64},
+  "decode": {"floor_us": 8, "unit_us": 2, "compute_fraction": 0.5, "bandwidth_fraction": 0.8, "kv_chunk": 256,
+             "ctas_per_sm": 1},
+  "targets": {"sm89": {"decode": {"floor_us": 3, "unit_us": 2, "compute_fraction": 0.5, "bandwidth_fraction": 0.8,
+                                  "kv_chunk": 256, "ctas_per_sm": 1}}}}})";
+
+// An engine runs other kernels on other targets (SGLang: FA3 on sm90,
+// FlashInfer on sm89): a target's own kernel replaces the default there only,
+// and a phase it does not describe stays the default.
+TEST(AttentionModel, ATargetsOwnKernelRunsOnItsPartsOnly) {
+  const EngineProfile e = engine_from_text(kTargeted, "e.json");
+  ASSERT_TRUE(e.attention.has_target("sm89"));
+  EXPECT_FALSE(e.attention.has_target("sm90"));
+  Op tiny = decode_op(1, 1);
+  lower(tiny, e);
+  // A one-token cache costs the kernel's floor and little else.
+  const double on_h100 = engine_attention_cost(e.attention, tiny, h100())->seconds;
+  const double on_l40s = engine_attention_cost(e.attention, tiny, l40s())->seconds;
+  EXPECT_GT(on_h100 - on_l40s, 4.5e-6);  // 8 us against 3 us of floor
+  EXPECT_EQ(&e.attention.kernel(&AttentionKernels::prefill, "sm89"), &e.attention.prefill);
+  EXPECT_EQ(&e.attention.kernel(&AttentionKernels::decode, "sm90"), &e.attention.decode);
+  EXPECT_EQ(&e.attention.kernel(&AttentionKernels::decode, "sm89"), &e.attention.targets[0].kernels.decode);
+}
+
+// vLLM and SGLang run FlashInfer, FA2 and Triton on the L40S, TensorRT-LLM's
+// kernels on the B200 and older kernels on the A100: their profiles carry
+// those targets' own kernels, fitted on those GPUs' tables.
+TEST(AttentionModel, ServingEnginesDescribeTheirKernelsPerTarget) {
+  for (const char* name : {"trtllm", "vllm", "sglang"})
+    for (const char* arch : {"sm80", "sm89", "sm100"}) {
+      // A target keeps a kernel of its own where it beats the default on the
+      // target's held-out heads (fit_attention.py), so one phase may be the default's.
+      const AttentionProfile& a = find_engine(name)->attention;
+      EXPECT_TRUE(a.has_target(arch)) << name << " " << arch;
+      const bool own_prefill = &a.kernel(&AttentionKernels::prefill, arch) != &a.prefill;
+      const bool own_decode = &a.kernel(&AttentionKernels::decode, arch) != &a.decode;
+      EXPECT_TRUE(own_prefill || own_decode) << name << " " << arch;
+    }
+}
+
+// The kernel tables replay one kernel on the same cache: a cache within the
+// L2's share stays there and reads at the L2's speed; a forward pass (not
+// replayed) and a cache far larger than the L2 read from DRAM.
+TEST(AttentionModel, AReplayedCacheWithinTheL2ReadsAtItsSpeed) {
+  const EngineProfile e = engine_from_text(R"({"name": "x", "attention": {"decode": {"floor_us": 1, "unit_us": 0.1,
+      "compute_fraction": 0.5, "bandwidth_fraction": 0.8, "kv_chunk": 256, "ctas_per_sm": 0.1,
+      "l2_bandwidth_GBps": 2000, "l2_fraction": 0.5}}})",
+                                           "e.json");
+  const auto time = [&](double batch, double cached, bool replayed) {
+    Op op = decode_op(batch, cached);
+    lower(op, e);
+    op.replayed = replayed;
+    return engine_attention_cost(e.attention, op, l40s())->seconds;
+  };
+  // 8 sequences of 1024 tokens on 8 KV heads of 128 (keys and values, 2 bytes):
+  // 33.5 MB, within half of the L40S's 96 MB.
+  EXPECT_LT(time(8, 1024, true), 0.6 * time(8, 1024, false));
+  EXPECT_NEAR(time(64, 65535, true) / time(64, 65535, false), 1.0, 0.02);  // 17 GB: from DRAM
+}
+
+TEST(AttentionModel, BadTargetsAreClearErrors) {
+  try {
+    engine_from_text(R"({"name": "x", "attention": {"targets": {"sm89": {"prefil": {}}}}})", "e.json");
+    FAIL();
+  } catch (const InputError& err) {
+    EXPECT_NE(std::string(err.what()).find("targets/sm89"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("prefil"), std::string::npos) << err.what();
+  }
+  EXPECT_THROW(engine_from_text(R"({"name": "x", "attention": {"targets": {"sm89": 3}}})", "e.json"), InputError);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 //            + max(scores * (MMA FLOPs per score / (peak * compute_fraction) + softmax_flops / vector peak),
 //                  bytes / (bandwidth * bandwidth_fraction))
 //            units = sequences * heads * ceil(new tokens / q_tile)   (one CTA per query tile and head)
-//            scores = sequences * heads * new tokens * (past keys + min(new tokens, (new tokens + 1 + diagonal_keys) / 2))
-//            peak: FP8's at fp8_compute_fraction where the cache is FP8 and the kernel has an FP8 path
+//            scores = sequences * heads * new tokens * (past keys + min(new tokens, (new tokens + 1 + diagonal_keys) /
+//            2)) peak: FP8's at fp8_compute_fraction where the cache is FP8 and the kernel has an FP8 path
 //   decode:  floor + max(ctas, roofline) + serial_fraction * min(ctas, roofline)
 //            ctas = units * unit / SMs
 //            roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy
@@ -26,7 +26,21 @@
 // kernel), whose cost grows with the head size and doubles past 16 heads (a
 // second 16-row MMA tile), with its own cost and floor on an FP8 cache. SMs,
 // peak and bandwidth come from the hardware's data sheet, so values fitted on
-// the H100 (data/calibration/fit_attention.py) carry to other parts.
+// the H100 (data/calibration/fit_attention.py) carry to other parts of its
+// kernel-library target (the H200).
+//
+// An engine runs other attention kernels on other targets (its tables'
+// kernel_source: SGLang FA3 on sm90, FlashInfer and Triton on sm89, TensorRT-
+// LLM's trtllm_mha on sm100; vLLM FA3 on sm90, FA2 and FlashInfer on sm89,
+// FlashInfer's TensorRT-LLM kernels on sm100), so a profile may hold kernels
+// per target (HardwareSpec::architecture), fitted on that target's own
+// tables; a target without its own uses the profile's defaults.
+//
+// The kernel tables replay one kernel on the same buffers (Op::replayed), so
+// a KV cache that fits the L2 stays there: a kernel may carry the L2's
+// bandwidth and the share of the data-sheet L2 that holds a working set, as
+// a GEMM does (sdk gemm_kernel.hpp). A forward pass streams every layer's
+// cache through the L2, so only the replayed tables see that speed.
 //
 // A prefill kernel's score elements each cost their two products on the
 // tensor cores and the online softmax (max, scale, exponent, sum) on the
@@ -38,6 +52,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "genz/sdk/hardware.hpp"
 #include "genz/sdk/json_view.hpp"
@@ -66,16 +82,39 @@ struct AttentionKernel {
   // the causal boundary. The prefill CTA's cost grows with the head size by
   // head_dim_exponent.
   double fp8_compute_fraction = 0, softmax_flops = 0, diagonal_keys = 0;
+  // A replayed working set finds l2_fraction of the data-sheet L2 resident,
+  // read at l2_bandwidth (B/s); 0: every byte from DRAM.
+  double l2_bandwidth = 0, l2_fraction = 0;
 };
 
-struct AttentionProfile {
+struct AttentionKernels {
   // mla_prefill: the context kernel for unequal query/key and value head
   // sizes (DeepSeek's MLA, 192 and 128), a kernel of its own in TensorRT-LLM;
-  // unset: the prefill kernel serves it.
-  AttentionKernel prefill, decode, mla_prefill;
+  // mla_decode: the decode kernel over MLA's shared latent cache (its own
+  // compute fraction; TensorRT-LLM's FlashMLA-style kernels, not XQA).
+  // Unset: the prefill and decode kernels serve them.
+  AttentionKernel prefill, decode, mla_prefill, mla_decode;
 };
 
-/// Reads an engine file's "attention" object.
+/// One kernel-library target's own kernels (e.g. "sm89"); a phase it leaves
+/// unset is the profile's default.
+struct AttentionTarget {
+  std::string architecture;
+  AttentionKernels kernels;
+};
+
+struct AttentionProfile : AttentionKernels {
+  std::vector<AttentionTarget> targets;
+  /// The kernel of one phase (&AttentionKernels::decode, ...) that runs on
+  /// this target: its own where it has one, else the default.
+  const AttentionKernel& kernel(AttentionKernel AttentionKernels::*phase, const std::string& architecture) const;
+  /// Whether the target has kernels of its own.
+  bool has_target(const std::string& architecture) const;
+};
+
+/// Reads an engine file's "attention" object:
+///   {"prefill": {...}, "decode": {...}, "mla_prefill": {...}, "mla_decode": {...},
+///    "targets": {"sm89": {"prefill": {...}, "decode": {...}}, ...}}
 AttentionProfile read_attention(const JsonView& v);
 
 /// Decode kernels serve a few new tokens per sequence over a cache (decode,
