@@ -10,9 +10,9 @@ namespace {
 
 AttentionKernel read_kernel(const JsonView& v, bool decode) {
   if (decode)
-    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "split_fill",
-                 "ctas_per_sm", "max_group", "single_unit_us", "fp8_unit_us", "fp8_floor_us", "head_dim_exponent",
-                 "wide_group", "serial_fraction", "l2_bandwidth_GBps", "l2_fraction"});
+    v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "kv_chunk", "fp8_kv_chunk",
+                 "split_fill", "ctas_per_sm", "max_group", "single_unit_us", "fp8_unit_us", "fp8_floor_us",
+                 "head_dim_exponent", "wide_group", "serial_fraction", "l2_bandwidth_GBps", "l2_fraction"});
   else
     v.only_keys({"floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile", "fp8_compute_fraction",
                  "softmax_flops", "head_dim_exponent", "diagonal_keys", "l2_bandwidth_GBps", "l2_fraction"});
@@ -27,6 +27,7 @@ AttentionKernel read_kernel(const JsonView& v, bool decode) {
   k.l2_fraction = v.number_or("l2_fraction", 0, 0, 1);
   if (decode) {
     k.kv_chunk = v.number("kv_chunk", 1, 1e7);
+    k.fp8_kv_chunk = v.number_or("fp8_kv_chunk", 0, 0, 1e7);
     k.ctas_per_sm = v.number("ctas_per_sm", 1e-3, 64);
     k.max_group = v.number_or("max_group", 0, 0, 1e4);
     k.split_fill = v.number_or("split_fill", 0, 0, 1e4);
@@ -130,7 +131,8 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
     bytes += cache * (op.heads / op.kv_heads - 1);
   }
   const double heads = op.batch * kv_heads;
-  double splits = std::ceil(op.kv_len / k.kv_chunk);
+  const bool fp8_cache = op.kv_dtype == DType::fp8;
+  double splits = std::ceil(op.kv_len / (fp8_cache && k.fp8_kv_chunk > 0 ? k.fp8_kv_chunk : k.kv_chunk));
   if (k.split_fill > 0) splits = std::max(1.0, std::min(splits, std::ceil(sms * k.split_fill / heads)));
   const double units = heads * splits;
   const double occupancy = std::min(1.0, units / (sms * k.ctas_per_sm));
@@ -138,7 +140,7 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
   const double group = !regrouped && op.kv_heads > 0 ? op.heads / op.kv_heads : 1;
   const double fraction = prefill.set && group >= prefill.q_tile ? prefill.compute_fraction : k.compute_fraction;
   const bool single = regrouped || (!op.kv_shared && group <= 1);
-  const auto [unit, floor] = decode_cta(k, op, single, op.kv_dtype == DType::fp8);
+  const auto [unit, floor] = decode_cta(k, op, single, fp8_cache);
   return cost(floor, units * unit / sms, op.flops / (hw.peak_for(format) * fraction * occupancy),
               memory_seconds(k, op, hw, bytes, hw.memory_bandwidth * k.bandwidth_fraction) / occupancy,
               k.serial_fraction);

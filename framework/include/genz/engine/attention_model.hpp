@@ -12,6 +12,7 @@
 //            roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy
 //            units = sequences * KV heads * splits   (split-K CTAs, flash-decoding)
 //            splits = min(ceil(cached tokens / kv_chunk), ceil(SMs * split_fill / (sequences * KV heads)))
+//            (kv_chunk: fp8_kv_chunk on an FP8 cache where the kernel has one)
 //            occupancy = min(1, units / (SMs * ctas_per_sm))
 //
 // A CTA has a fixed cost (loading its queries, the softmax epilogue, writing
@@ -66,11 +67,12 @@ struct AttentionKernel {
   double floor = 0;  // s
   double unit = 0;   // s per CTA (decode: a grouped CTA at head size 128 on a 16-bit cache)
   double compute_fraction = 1, bandwidth_fraction = 1;
-  double q_tile = 128;     // prefill: query rows per CTA
-  double kv_chunk = 0;     // decode: fewest cached tokens per split-K CTA
-  double split_fill = 0;   // decode: splits stop at this many CTAs per SM; 0: split every kv_chunk
-  double ctas_per_sm = 1;  // decode: CTAs per SM that reach the full bandwidth
-  double max_group = 0;    // decode: largest query heads per KV head the kernel shares a cache read for; 0: any
+  double q_tile = 128;      // prefill: query rows per CTA
+  double kv_chunk = 0;      // decode: fewest cached tokens per split-K CTA
+  double fp8_kv_chunk = 0;  // decode on an FP8 cache, where it differs (0: kv_chunk)
+  double split_fill = 0;    // decode: splits stop at this many CTAs per SM; 0: split every kv_chunk
+  double ctas_per_sm = 1;   // decode: CTAs per SM that reach the full bandwidth
+  double max_group = 0;     // decode: largest query heads per KV head the kernel shares a cache read for; 0: any
   // Decode CTA kinds (0: as `unit` / `floor`): one query head per CTA; a
   // group on an FP8 cache; the grouped cost's growth with the head size
   // ((head size / 128)^x) and past 16 heads; the share of the smaller of CTA
