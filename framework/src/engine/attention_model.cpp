@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "genz/sdk/gemm_kernel.hpp"
 #include "genz/sdk/op_resources.hpp"
 
 namespace genz {
@@ -76,12 +77,11 @@ DType cache_format(const Op& op, const HardwareSpec& hw) {
   return op.kv_dtype == DType::fp8 && hw.peak_for(DType::fp8) > 0 ? DType::fp8 : DType::bf16;
 }
 
-// Seconds to stream `bytes` at `dram` B/s, a replayed working set's share
-// that stays in the L2 at the L2's speed.
-double memory_seconds(const AttentionKernel& k, const Op& op, const HardwareSpec& hw, double bytes, double dram) {
-  if (!op.replayed || k.l2_bandwidth <= 0 || bytes <= 0) return bytes / dram;
-  const double resident = std::min(1.0, hw.l2_bytes * k.l2_fraction / bytes);
-  return bytes * (resident / k.l2_bandwidth + (1 - resident) / dram);
+// Seconds to stream `bytes` at the kernel's share of the DRAM bandwidth, a
+// replayed working set's share that stays in the L2 at the L2's speed.
+double memory_seconds(const AttentionKernel& k, const Op& op, const HardwareSpec& hw, double bytes) {
+  return replayed_memory_seconds(hw, op, bytes, hw.memory_bandwidth * k.bandwidth_fraction, k.l2_bandwidth,
+                                 k.l2_fraction);
 }
 
 // Each CTA's fixed work adds to the FMHA's tensor-core and softmax time.
@@ -95,8 +95,7 @@ OpCost prefill_cost(const AttentionKernel& k, const Op& op, const HardwareSpec& 
   const double scores = prefill_scores(k, op);
   double compute = scores * 2 * (op.head_dim_qk + op.head_dim_v) / mma_rate;
   if (k.softmax_flops > 0 && hw.vector_flops > 0) compute += scores * k.softmax_flops / hw.vector_flops;
-  return cost(k.floor, units * unit / sms, compute,
-              memory_seconds(k, op, hw, op.bytes, hw.memory_bandwidth * k.bandwidth_fraction), 1.0);
+  return cost(k.floor, units * unit / sms, compute, memory_seconds(k, op, hw, op.bytes), 1.0);
 }
 
 // What one decode CTA costs and the kernel's floor: one query head per CTA
@@ -142,8 +141,7 @@ OpCost decode_cost(const AttentionKernel& k, const AttentionKernel& prefill, con
   const bool single = regrouped || (!op.kv_shared && group <= 1);
   const auto [unit, floor] = decode_cta(k, op, single, fp8_cache);
   return cost(floor, units * unit / sms, op.flops / (hw.peak_for(format) * fraction * occupancy),
-              memory_seconds(k, op, hw, bytes, hw.memory_bandwidth * k.bandwidth_fraction) / occupancy,
-              k.serial_fraction);
+              memory_seconds(k, op, hw, bytes) / occupancy, k.serial_fraction);
 }
 
 void read_kernels(const JsonView& v, AttentionKernels& k) {

@@ -5,8 +5,9 @@
 //            + max(scores * (MMA FLOPs per score / (peak * compute_fraction) + softmax_flops / vector peak),
 //                  bytes / (bandwidth * bandwidth_fraction))
 //            units = sequences * heads * ceil(new tokens / q_tile)   (one CTA per query tile and head)
-//            scores = sequences * heads * new tokens * (past keys + min(new tokens, (new tokens + 1 + diagonal_keys) /
-//            2)) peak: FP8's at fp8_compute_fraction where the cache is FP8 and the kernel has an FP8 path
+//            scores = sequences * heads * new tokens
+//                     * (past keys + min(new tokens, (new tokens + 1 + diagonal_keys) / 2))
+//            peak: FP8's at fp8_compute_fraction where the cache is FP8 and the kernel has an FP8 path
 //   decode:  floor + max(ctas, roofline) + serial_fraction * min(ctas, roofline)
 //            ctas = units * unit / SMs
 //            roofline = max(FLOPs / (peak * compute_fraction), bytes / (bandwidth * bandwidth_fraction)) / occupancy

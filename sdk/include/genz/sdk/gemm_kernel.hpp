@@ -44,14 +44,21 @@ struct GemmTile {
   bool split_k = true;
 };
 
-/// Seconds of the GEMM's DRAM traffic; a replayed kernel (Op::replayed)
-/// finds the share of its working set the L2 holds there already.
+/// Seconds to stream `bytes` at `dram` B/s; a replayed kernel (Op::replayed)
+/// finds l2_fraction of the data-sheet L2 holding its working set already,
+/// read at l2_bandwidth (B/s; 0: no L2 term). GEMM and attention kernels share it.
+inline double replayed_memory_seconds(const HardwareSpec& hw, const Op& op, double bytes, double dram,
+                                      double l2_bandwidth, double l2_fraction) noexcept {
+  if (!op.replayed || l2_bandwidth <= 0 || bytes <= 0) return bytes / dram;
+  const double resident = std::min(1.0, hw.l2_bytes * l2_fraction / bytes);
+  return bytes * (resident / l2_bandwidth + (1 - resident) / dram);
+}
+
+/// Seconds of the GEMM's DRAM traffic, a replayed kernel's L2 share aside.
 inline double gemm_memory_seconds(const GemmKernelSpec& g, const HardwareSpec& hw, const Op& op,
                                   double bytes) noexcept {
-  const double dram = hw.memory_bandwidth * g.bandwidth_fraction;
-  if (!op.replayed || g.l2_bandwidth <= 0 || bytes <= 0) return bytes / dram;
-  const double resident = std::min(1.0, hw.l2_bytes * g.l2_fraction / bytes);
-  return bytes * (resident / g.l2_bandwidth + (1 - resident) / dram);
+  return replayed_memory_seconds(hw, op, bytes, hw.memory_bandwidth * g.bandwidth_fraction, g.l2_bandwidth,
+                                 g.l2_fraction);
 }
 
 /// Seconds of one GEMM kernel (all op.batch products) run with `tile`;
