@@ -214,8 +214,13 @@ def fit(model, x0, scale, samples, fixed_tile, capped=(2,), iters=1500):
     return unpack(x)
 
 
+def errors(model, p, samples):
+    """The absolute errors in per cent, sorted."""
+    return sorted(abs(model(p, s) / s["t"] - 1) * 100 for s in samples)
+
+
 def stats(model, p, samples):
-    e = sorted(abs(model(p, s) / s["t"] - 1) * 100 for s in samples)
+    e = errors(model, p, samples)
     if not e:
         return "n 0"
     return f"n {len(e)}, median {e[len(e) // 2]:.1f} %, p90 {e[int(len(e) * 0.9)]:.1f} %"
@@ -304,7 +309,7 @@ def fit_phase(job):
 
 
 def median_error(model, p, samples):
-    e = sorted(abs(model(p, s) / s["t"] - 1) * 100 for s in samples)
+    e = errors(model, p, samples)
     return e[len(e) // 2]
 
 
@@ -331,20 +336,23 @@ def profile_path(engine):
                         f"{engine}.jsonc")
 
 
-def read_attention(engine):
+def read_profile(engine):
+    """The profile's text before its "attention" object (its last key), and that object."""
     with open(profile_path(engine)) as f:
         old = f.read()
-    return json.loads("{" + old[old.index('"attention":'):])["attention"]
+    at = old.index('"attention":')
+    return old[:at], json.loads("{" + old[at:])["attention"]
+
+
+def read_attention(engine):
+    return read_profile(engine)[1]
 
 
 def write_attention(engine, results):
     """Replaces the fitted kernels in the engine profile's "attention" object (its last key); a target's
     kernel that was not kept is removed."""
     path = profile_path(engine)
-    with open(path) as f:
-        old = f.read()
-    at = old.index('"attention":')
-    attention = json.loads("{" + old[at:])["attention"]
+    head, attention = read_profile(engine)
     for arch, phase, values, keep in results:
         if arch == "sm90":
             attention[phase] = values
@@ -358,7 +366,7 @@ def write_attention(engine, results):
     if targets:  # a stable order: the defaults' phases, then the targets by name
         attention["targets"] = targets
     with open(path + ".tmp", "w") as f:  # renamed: an interrupted run leaves the profile whole
-        f.write(old[:at] + attention_text(attention) + "\n}\n")
+        f.write(head + attention_text(attention) + "\n}\n")
     os.replace(path + ".tmp", path)
 
 

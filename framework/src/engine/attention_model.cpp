@@ -153,16 +153,10 @@ void read_kernels(const JsonView& v, AttentionKernels& k) {
 
 }  // namespace
 
-const AttentionKernel& AttentionProfile::kernel(AttentionKernel AttentionKernels::*phase,
-                                                const std::string& architecture) const {
+const AttentionKernels* AttentionProfile::own(const std::string& architecture) const {
   for (const AttentionTarget& t : targets)
-    if (t.architecture == architecture && (t.kernels.*phase).set) return t.kernels.*phase;
-  return this->*phase;
-}
-
-bool AttentionProfile::has_target(const std::string& architecture) const {
-  return std::any_of(targets.begin(), targets.end(),
-                     [&](const AttentionTarget& t) { return t.architecture == architecture; });
+    if (t.architecture == architecture) return &t.kernels;
+  return nullptr;
 }
 
 AttentionProfile read_attention(const JsonView& v) {
@@ -183,13 +177,13 @@ AttentionProfile read_attention(const JsonView& v) {
 
 std::optional<OpCost> engine_attention_cost(const AttentionProfile& profile, const Op& op, const HardwareSpec& hw) {
   const bool decode = is_decode_attention(op);
-  const std::string& arch = hw.architecture;
-  const AttentionKernel& prefill = profile.kernel(&AttentionKernels::prefill, arch);
-  const AttentionKernel& mla_prefill = profile.kernel(&AttentionKernels::mla_prefill, arch);
-  const AttentionKernel& mla_decode = profile.kernel(&AttentionKernels::mla_decode, arch);
+  const AttentionKernels* own = profile.own(hw.architecture);  // one lookup for every phase
+  const AttentionKernel& prefill = profile.kernel(&AttentionKernels::prefill, own);
+  const AttentionKernel& mla_prefill = profile.kernel(&AttentionKernels::mla_prefill, own);
+  const AttentionKernel& mla_decode = profile.kernel(&AttentionKernels::mla_decode, own);
   const bool mla = op.kv_shared || op.head_dim_qk != op.head_dim_v;
   const AttentionKernel& k =
-      decode ? (op.kv_shared && mla_decode.set ? mla_decode : profile.kernel(&AttentionKernels::decode, arch))
+      decode ? (op.kv_shared && mla_decode.set ? mla_decode : profile.kernel(&AttentionKernels::decode, own))
       : mla && mla_prefill.set ? mla_prefill
                                : prefill;
   const double peak = hw.peak_for(DType::bf16);

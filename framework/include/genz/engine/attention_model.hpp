@@ -108,11 +108,19 @@ struct AttentionTarget {
 
 struct AttentionProfile : AttentionKernels {
   std::vector<AttentionTarget> targets;
-  /// The kernel of one phase (&AttentionKernels::decode, ...) that runs on
-  /// this target: its own where it has one, else the default.
-  const AttentionKernel& kernel(AttentionKernel AttentionKernels::*phase, const std::string& architecture) const;
+  /// The target's own kernels; nullptr where it has none.
+  const AttentionKernels* own(const std::string& architecture) const;
+  /// The kernel of one phase (&AttentionKernels::decode, ...) that runs
+  /// beside `own` (a target's kernels, or nullptr): its own where it has
+  /// one, else the default.
+  const AttentionKernel& kernel(AttentionKernel AttentionKernels::*phase, const AttentionKernels* own) const {
+    return own && (own->*phase).set ? own->*phase : this->*phase;
+  }
+  const AttentionKernel& kernel(AttentionKernel AttentionKernels::*phase, const std::string& architecture) const {
+    return kernel(phase, own(architecture));
+  }
   /// Whether the target has kernels of its own.
-  bool has_target(const std::string& architecture) const;
+  bool has_target(const std::string& architecture) const { return own(architecture) != nullptr; }
 };
 
 /// Reads an engine file's "attention" object:
