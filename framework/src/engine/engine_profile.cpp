@@ -77,6 +77,17 @@ void read_scheduler(const JsonView& t, SchedulerProfile& s) {
   s.prefix_caching = t.boolean_or("prefix_caching", s.prefix_caching);
 }
 
+// {"sm90": {"DeepGemmFp8BlockScaledMMKernel": 91.4, ...}, ...}: microseconds.
+std::vector<EagerCall> read_eager_calls(const JsonView& v) {
+  std::vector<EagerCall> out;
+  for (auto arch = v.raw().begin(); arch != v.raw().end(); ++arch) {
+    const JsonView sources = v.object(arch.key().c_str());
+    for (auto s = sources.raw().begin(); s != sources.raw().end(); ++s)
+      out.push_back({arch.key(), s.key(), sources.number(s.key().c_str(), 0, 1e6) * 1e-6});
+  }
+  return out;
+}
+
 EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   const JsonView v(doc, source);
   v.only_keys({"name",
@@ -107,6 +118,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
                "collectives",
                "attention",
                "gemm_kernels",
+               "eager_call_us",
                "speculative"});
   EngineProfile e;
   e.name = v.string("name");
@@ -157,6 +169,7 @@ EngineProfile parse(const nlohmann::json& doc, const std::string& source) {
   if (v.has("collectives")) e.collectives = read_collectives(v.object("collectives"));
   if (v.has("attention")) e.attention = read_attention(v.object("attention"));
   if (v.has("gemm_kernels")) e.gemms = read_gemm_profile(v.object("gemm_kernels"));
+  if (v.has("eager_call_us")) e.eager_calls = read_eager_calls(v.object("eager_call_us"));
   return e;
 }
 

@@ -101,6 +101,54 @@ TEST(KernelCheck, RowsCarryTheIssuesTargetsPerGpuEngineAndClass) {
   EXPECT_EQ(rows[2].threshold, 12);  // L40S
 }
 
+// vLLM's block-scaled FP8 table was timed as eager calls: a small GEMM takes
+// the host's time per call of its kernel source (90.7 us for DeepGEMM on the
+// H100's box), a large one the kernel's, and a source without a host time is
+// the kernel alone.
+TEST(KernelCheck, EagerCallTablesAreTheLongerOfTheHostAndTheKernel) {
+  Parts p;
+  const EngineProfile& vllm = *find_engine("vllm");
+  const auto host = vllm.eager_call_seconds("sm90", "DeepGemmFp8BlockScaledMMKernel");
+  ASSERT_TRUE(host.has_value());
+  EXPECT_NEAR(*host, 90e-6, 10e-6);
+  KernelSample s;
+  s.cls = KernelClass::gemm;
+  s.dtype = DType::fp8;
+  s.block_scaled = true;
+  s.source = "DeepGemmFp8BlockScaledMMKernel";
+  s.m = 16;
+  s.n = s.k = 1024;
+  EXPECT_DOUBLE_EQ(*predict_kernel(s, p.model("vllm")), *host);
+  s.source = "a kernel captured in its graph";
+  EXPECT_LT(*predict_kernel(s, p.model("vllm")), 0.2 * *host);
+  s.source = "DeepGemmFp8BlockScaledMMKernel";
+  s.m = 16384;  // 2.2 TFLOP: ms of tensor work
+  s.n = s.k = 8192;
+  EXPECT_GT(*predict_kernel(s, p.model("vllm")), 10 * *host);
+}
+
+// The rows of an eager-call table well above the host's time are reported on
+// their own too, without a target: the kernel model alone.
+TEST(KernelCheck, EagerCallTablesReportTheirKernelBoundRows) {
+  test::TempDir t;
+  std::filesystem::create_directories(t.path() / "h100_sxm" / "other_backends");
+  t.file("h100_sxm/other_backends/vllm_0.24.0_gemm.csv",
+         "kernel_source,gemm_dtype,m,n,k,latency_ms\n"
+         "DeepGemmFp8BlockScaledMMKernel,fp8_block,16,1024,1024,0.09\n"
+         "DeepGemmFp8BlockScaledMMKernel,fp8_block,16384,8192,8192,1.8\n");
+  const auto rows =
+      kernel_table_rows(std::shared_ptr<const PluginRegistry>(&test::plugins(), [](auto*) {}), t.path().string());
+  std::size_t kernel_bound = 0;
+  for (const auto& r : rows)
+    if (r.metric.find("(kernel-bound rows)") != std::string::npos) {
+      ++kernel_bound;
+      EXPECT_FALSE(r.has_target);
+      EXPECT_EQ(r.n, 1u);  // the large GEMM only
+      EXPECT_NE(r.note.find("eager call"), std::string::npos) << r.note;
+    }
+  EXPECT_EQ(kernel_bound, 1u);
+}
+
 // vLLM's sm89 attention kernels were fitted on half of the L40S's head
 // configurations, so its rows there split into the fitted half and the
 // held-out half; the H200 runs the H100's kernels and stays whole.

@@ -40,6 +40,20 @@ TEST(EngineProfile, FileErrorsNameTheKey) {
   EXPECT_DOUBLE_EQ(engine_from_text(R"({"name": "x", "batch_layer_us": 35})", "e.json").batch_layer, 35e-6);
 }
 
+TEST(EngineProfile, EagerCallsAreMicrosecondsPerTargetAndKernelSource) {
+  const EngineProfile e =
+      engine_from_text(R"({"name": "x", "eager_call_us": {"sm90": {"k": 60}, "sm100": {"k": 200}}})", "e.json");
+  EXPECT_DOUBLE_EQ(*e.eager_call_seconds("sm90", "k"), 60e-6);
+  EXPECT_DOUBLE_EQ(*e.eager_call_seconds("sm100", "k"), 200e-6);
+  EXPECT_FALSE(e.eager_call_seconds("sm89", "k").has_value());
+  try {
+    engine_from_text(R"({"name": "x", "eager_call_us": {"sm90": {"k": "slow"}}})", "e.json");
+    FAIL();
+  } catch (const InputError& err) {
+    EXPECT_NE(std::string(err.what()).find("eager_call_us/sm90"), std::string::npos) << err.what();
+  }
+}
+
 }  // namespace
 }  // namespace genz
 

@@ -55,6 +55,17 @@ struct SpeculativeSupport {
   bool mtp = true;    // DeepSeek's multi-token prediction modules
 };
 
+// A kernel the engine's own tables timed as eager calls: it would not capture
+// in the benchmark's CUDA graph, so each call's time is the longer of the
+// host's work for it (Python dispatch, scale layouts) and the kernel's. The
+// kernel table's check models that; serving captures these kernels in the
+// engine's graphs, so predictions do not use it.
+struct EagerCall {
+  std::string architecture;  // kernel-library target of the GPU the table was measured on
+  std::string source;        // the table's kernel_source
+  double host_seconds = 0;
+};
+
 struct EngineProfile {
   std::string name;
   std::string description;
@@ -104,6 +115,13 @@ struct EngineProfile {
   // Its own GEMM kernels by kernel-library target and format (empty: the
   // hardware description's, which are TensorRT-LLM's).
   GemmProfile gemms;
+  // Kernels its tables timed as eager calls (data/calibration/fit_gemm.py).
+  std::vector<EagerCall> eager_calls;
+  std::optional<double> eager_call_seconds(const std::string& architecture, const std::string& source) const {
+    for (const EagerCall& c : eager_calls)
+      if (c.architecture == architecture && c.source == source) return c.host_seconds;
+    return std::nullopt;
+  }
   // Kernels the user measured under this engine (--kernels DIR): they take
   // over from every model where they cover a shape.
   std::shared_ptr<const MeasuredKernels> measured;
