@@ -85,6 +85,9 @@ struct AttentionKernel {
   // the causal boundary. The prefill CTA's cost grows with the head size by
   // head_dim_exponent.
   double fp8_compute_fraction = 0, softmax_flops = 0, diagonal_keys = 0;
+  // Prefill on an FP8 cache: queries, keys and values quantized to FP8 by a
+  // kernel of their own first (prefill_cost), whose floor is fp8_floor.
+  bool fp8_quantize_pass = false;
   // A replayed working set finds l2_fraction of the data-sheet L2 resident,
   // read at l2_bandwidth (B/s); 0: every byte from DRAM.
   double l2_bandwidth = 0, l2_fraction = 0;
