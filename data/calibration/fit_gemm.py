@@ -29,6 +29,9 @@ ENGINE_JOBS: their dispatch list by shape, no split-K, a per-token activation
 quantization) on half of the H100 shapes of their tables, reports the other
 half and the H200, and writes the "gemm_kernels" block of
 framework/data/engines/<engine>.jsonc. GENZ_FIT=engines fits only those.
+vLLM's block-scaled FP8 GEMMs take SGLang's description (the same DeepGEMM
+kernels, SHARED), and its table's host time per eager call by kernel source
+is written beside them ("eager_call_us", EAGER_JOBS).
 """
 import csv
 import json
@@ -283,8 +286,8 @@ ENGINES = "framework/data/engines"
 # vLLM's block-scaled FP8 GEMMs run DeepGEMM's kernels on sm90 and sm100 (its
 # tables' kernel_source; FlashInfer's at m <= 17 on sm90), the library SGLang
 # runs: SGLang's fitted description serves both. vLLM's table cannot fit one
-# of its own: it timed these kernels as eager calls (below), and under the
-# host's time only shapes too large to say anything about few rows show.
+# of its own: it timed these kernels as eager calls (below), so only large
+# shapes show the kernel, and the few-row kernels decode runs stay hidden.
 SHARED = {("vllm", "fp8_block"): "sglang"}
 # vLLM's block-scaled FP8 table was timed as eager calls, not in a CUDA graph:
 # a row's time is flat at the host's time per call (H100: 60 us FlashInfer,
