@@ -7,8 +7,10 @@ an engine runs other kernels there (the tables' kernel_source: SGLang FA3 on the
 FlashInfer and Triton on the L40S, TensorRT-LLM's trtllm_mha on the B200):
 
   prefill: time = floor + units * unit * (head size / 128)^head_dim_exponent / SMs
-                  + max(scores * (4 * head size / (peak * compute_fraction) + softmax_flops / FP32 peak),
-                        bytes / (bandwidth * bandwidth_fraction))
+                  + max(compute, bytes / (bandwidth * bandwidth_fraction))
+           compute = max(longest, scores * per_score + tail_fraction * longest * min(1, units / SMs))
+           per_score = 4 * head size / (peak * compute_fraction) + softmax_flops / FP32 peak
+           longest = min(q_tile, isl) * keys * per_score * SMs  (the last query tile, on one SM's share)
            units = batch * heads * ceil(isl / q_tile)          (one CTA per query tile and head)
            scores = batch * heads * isl * (past keys + min(isl, (isl + 1 + diagonal_keys) / 2))
            peak: BF16's, or FP8's at fp8_compute_fraction on an FP8 cache (an FP8 context kernel)
@@ -22,8 +24,9 @@ FlashInfer and Triton on the L40S, TensorRT-LLM's trtllm_mha on the B200):
                  x (head size / 128)^head_dim_exponent x (wide_group past 16 heads)
 
            memory: bytes / (bandwidth * bandwidth_fraction), the share of a replayed working set that
-                   stays in l2_fraction of the data-sheet L2 read at l2_bandwidth instead (the L40S's
-                   96 MB of L2 holds most of its tables' caches; its fits add those two values)
+                   stays in l2_fraction of the data-sheet L2 read at l2_bandwidth instead (the tables
+                   replay one kernel: the L40S's 96 MB of L2 holds most of its caches, the H100's 50 MB
+                   the short ones; decode fits add those two values where the L2's size is published)
 
 A CTA has a fixed cost (unit: loading its query tile, the softmax epilogue, writing out) and
 the parallel work available bounds the bandwidth a decode reaches (Little's law: each CTA keeps
@@ -50,10 +53,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fit_collectives import nelder_mead  # noqa: E402
 
 # Data sheets (plugins/hardware/nvidia/specs/*.jsonc): SMs, BF16 and FP8 dense tensor peaks, DRAM
-# bandwidth, FP32 non-tensor peak, L2 (the L40S's only: the others' fits have no L2 term).
-GPUS = {"sm90": dict(folder="h100_sxm", sms=132, bf16=989.4e12, fp8=1979e12, bw=3350e9, vector=66.9e12),
+# bandwidth, FP32 non-tensor peak, L2 (the B200's is not published: its fits have no L2 term).
+GPUS = {"sm90": dict(folder="h100_sxm", sms=132, bf16=989.4e12, fp8=1979e12, bw=3350e9, vector=66.9e12, l2=50 * 2**20),
         "sm100": dict(folder="b200_sxm", sms=148, bf16=2250e12, fp8=4500e12, bw=8000e9, vector=80e12),
-        "sm80": dict(folder="a100_sxm", sms=108, bf16=312e12, fp8=0, bw=2039e9, vector=19.5e12),
+        "sm80": dict(folder="a100_sxm", sms=108, bf16=312e12, fp8=0, bw=2039e9, vector=19.5e12, l2=40 * 2**20),
         "sm89": dict(folder="l40s", sms=142, bf16=362.05e12, fp8=733e12, bw=864e9, vector=91.6e12, l2=96 * 2**20)}
 HW = GPUS["sm90"]
 BYTES = {"bfloat16": 2, "float16": 2, "fp8": 1}
@@ -101,7 +104,7 @@ def memory_time(nbytes, bf, l2):
     """DRAM at its fraction; with an L2 term (l2 = (bandwidth, fraction)), the replayed share that
     stays in the L2 at the L2's speed (attention_model.cpp, memory_seconds)."""
     dram = HW["bw"] * bf
-    if not l2 or nbytes <= 0:
+    if not l2 or nbytes <= 0 or "l2" not in HW:  # a part without a published L2 size streams it all
         return nbytes / dram
     resident = min(1.0, HW["l2"] * l2[1] / nbytes)
     return nbytes * (resident / l2[0] + (1 - resident) / dram)
@@ -120,7 +123,7 @@ def load_mla_decode(path):
 
 
 def prefill_time(p, s):
-    floor, unit, cf, bf, tile, cf8, softmax, hd_exp, diagonal = p[:9]
+    floor, unit, cf, bf, tile, cf8, softmax, hd_exp, diagonal, tail = p[:10]
     kvlen = s["isl"] + s["step"]
     scores = s["b"] * s["h"] * s["isl"] * (s["step"] + min(s["isl"], (s["isl"] + 1 + diagonal) / 2))
     nbytes = s["b"] * (2 * s["isl"] * s["h"] * s["hd"] * s["a"] + kvlen * s["kv"] * 2 * s["hd"] * s["k"])
@@ -129,11 +132,14 @@ def prefill_time(p, s):
     fp8 = s["k"] == 1 and HW["fp8"]
     mma = HW["fp8"] * cf8 if fp8 else HW["bf16"] * cf
     per_score = 4 * s["hd"] / mma + softmax / HW["vector"]
-    # at least the longest CTA: the last query tile over every key, on one SM's share
-    compute = max(scores * per_score, min(tile, s["isl"]) * kvlen * per_score * HW["sms"])
-    if fp8 and QUANTIZE_PASS:  # queries, keys and values to FP8 first: its floor (p[9]), 2 bytes read, 1 written
+    # at least the longest CTA (the last query tile over every key, on one SM's share); past a wave
+    # of CTAs, a share of it (tail_fraction) runs after the rest, which start in grid order
+    longest = min(tile, s["isl"]) * kvlen * per_score * HW["sms"]
+    compute = max(longest, scores * per_score + tail * longest * min(1, units / HW["sms"]))
+    if fp8 and QUANTIZE_PASS:  # queries, keys and values to FP8 first: its floor (p[10]), 2 bytes read, 1 written
         hq = s.get("hq", s["hd"])
-        floor += p[9] + s["b"] * s["isl"] * s["h"] * (2 * hq + 2 * s["hd"] - hq) * 3 / (HW["bw"] * bf)
+        hv = 2 * s["hd"] - hq  # hd is the mean of the query/key and value widths (MLA: 192 and 128)
+        floor += p[10] + s["b"] * s["isl"] * s["h"] * (2 * hq + hv) * 3 / (HW["bw"] * bf)
     return (floor + units * unit * (s.get("hq", s["hd"]) / 128) ** hd_exp / HW["sms"] +
             max(compute, memory_time(nbytes, bf, ())))
 
@@ -241,7 +247,8 @@ def stats(model, p, samples):
 
 
 PREFILL = ["floor_us", "unit_us", "compute_fraction", "bandwidth_fraction", "q_tile", "fp8_compute_fraction",
-           "softmax_flops", "head_dim_exponent", "diagonal_keys", "fp8_floor_us"]  # the last: a quantize pass's
+           "softmax_flops", "head_dim_exponent", "diagonal_keys", "tail_fraction",
+           "quantize_floor_us"]  # the last: a quantize pass's
 L2 = ["l2_bandwidth_GBps", "l2_fraction"]
 
 
@@ -259,8 +266,10 @@ def tables(data, engine, arch):
 
 
 def params(phase, values):
-    """A kernel's values as the model's parameter list (seconds, B/s)."""
+    """A kernel's values as the model's parameter list (seconds, B/s); a profile written before
+    tail_fraction has none."""
     names = {"decode": DECODE + L2, "mla_decode": MLA_DECODE}.get(phase, PREFILL)
+    values = dict(values, tail_fraction=values.get("tail_fraction", 0)) if names is PREFILL else values
     return [values[n] * (1e-6 if n.endswith("_us") else 1e9 if n.endswith("GBps") else 1)
             for n in names if n in values]
 
@@ -285,14 +294,14 @@ def fit_phase(job):
     l2 = "l2" in HW and phase == "decode"
     if phase in ("prefill", "mla_prefill"):
         sample = random.sample(train, min(2000, len(train)))
-        x0 = [16e-6, 3.5e-6, 0.6, 0.5, 0.45, 9, 0.25, 600] + ([5e-6] if QUANTIZE_PASS else [])
+        x0 = [16e-6, 3.5e-6, 0.6, 0.5, 0.45, 9, 0.25, 600, 0.5] + ([5e-6] if QUANTIZE_PASS else [])
         best = None
         for tile in (64, 128):
-            p = fit(prefill_time, x0, [0.5] * len(x0), sample, tile, capped=(2, 3, 4, 6), iters=2000)
+            p = fit(prefill_time, x0, [0.5] * len(x0), sample, tile, capped=(2, 3, 4, 6, 8), iters=2000)
             loss = sum(math.log(prefill_time(p, r) / r["t"]) ** 2 for r in sample)
             if best is None or loss < best[0]:
                 best = (loss, p)
-        p, names = best[1], PREFILL + (["fp8_floor_us"] if QUANTIZE_PASS else [])
+        p, names = best[1], PREFILL[:-1] + (["quantize_floor_us"] if QUANTIZE_PASS else [])
     elif phase == "decode":
         sample = random.sample(train, min(3000, len(train)))
         x0 = [8.4e-6, 6e-6, 4.1e-6, 1.7e-6, 1.3e-6, 0.5, 2, 0.86, 200, 8, 1, 0.5, 0.5] + ([2000e9, 0.3] if l2 else [])
@@ -307,6 +316,9 @@ def fit_phase(job):
     # A kernel that never splits may fit any chunk past the longest cache: the profile's bounds.
     if values.get("kv_chunk", 0) > 1e6:
         values["kv_chunk"], values["split_fill"] = 1e6, min(values["split_fill"], 1e3)
+    # A kernel that never runs out of SMs to split over may fit any fill: the profile's bound.
+    if values.get("split_fill", 0) > 1e4:
+        values["split_fill"] = 1e4
     if phase == "decode" and engine in MAX_GROUP:
         values["max_group"] = MAX_GROUP[engine]
     if FP8_CHUNK:

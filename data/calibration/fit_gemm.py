@@ -67,7 +67,8 @@ START = [2.4, 0.8, 0.8, 60, 4, 1.5, 0.3, 4]
 STEPS = [0.5, 0.1, 0.1, 20, 1, 0.5, 0.2, 1]
 
 
-def load(gpu, dtype, engine="trtllm"):
+def table_rows(gpu, dtype, engine="trtllm"):
+    """An engine's GEMM table rows of one format: ((m, n, k), seconds, kernel_source)."""
     import glob
     import gzip
     if engine == "trtllm":
@@ -75,12 +76,16 @@ def load(gpu, dtype, engine="trtllm"):
     else:
         path = glob.glob(f"{DATA}/aiconfigurator-kernels/{gpu}/other_backends/{engine}_*_gemm.csv.gz")[0]
         opener = lambda p: gzip.open(p, "rt")  # noqa: E731
-    rows = {}
     with opener(path) as f:
-        for r in csv.DictReader(f):
-            if r["gemm_dtype"] == dtype:
-                key = (int(r["m"]), int(r["n"]), int(r["k"]))
-                rows[key] = min(float(r["latency_ms"]) * 1e-3, rows.get(key, 1.0))
+        return [((int(r["m"]), int(r["n"]), int(r["k"])), float(r["latency_ms"]) * 1e-3, r.get("kernel_source", ""))
+                for r in csv.DictReader(f) if r["gemm_dtype"] == dtype]
+
+
+def load(gpu, dtype, engine="trtllm"):
+    """The fastest time of each shape."""
+    rows = {}
+    for key, t, _ in table_rows(gpu, dtype, engine):
+        rows[key] = min(t, rows.get(key, 1.0))
     return rows
 
 
@@ -300,20 +305,10 @@ SHARED = {("vllm", "fp8_block"): "sglang"}
 EAGER_JOBS = (("vllm", "h100_sxm", "sm90"), ("vllm", "b200_sxm", "sm100"), ("vllm", "l40s", "sm89"))
 
 
-def load_sources(gpu, dtype, engine):
-    """An engine's table rows of one format with their kernel_source: ((m, n, k), seconds, source)."""
-    import glob
-    import gzip
-    path = glob.glob(f"{DATA}/aiconfigurator-kernels/{gpu}/other_backends/{engine}_*_gemm.csv.gz")[0]
-    with gzip.open(path, "rt") as f:
-        return [((int(r["m"]), int(r["n"]), int(r["k"])), float(r["latency_ms"]) * 1e-3, r["kernel_source"])
-                for r in csv.DictReader(f) if r["gemm_dtype"] == dtype]
-
-
 def eager_calls(job):
     engine, gpu, arch = job
     by_source = {}
-    for (m, n, k), t, source in load_sources(gpu, "fp8_block", engine):
+    for (m, n, k), t, source in table_rows(gpu, "fp8_block", engine):
         if not held_out(n, k) and m * n * k <= 2**31 and n * k <= 2**24:
             by_source.setdefault(source, []).append(t)
     hosts = {s: sorted(v)[len(v) // 2] for s, v in sorted(by_source.items())}
@@ -324,7 +319,7 @@ def eager_report(engine, gpu, hosts, p):
     """The table's error with the host's time per call and SGLang's kernel; and on the rows well above it."""
     lines = [f"{engine} {gpu} fp8_block eager calls: " + ", ".join(f"{s} {1e6 * h:.1f} us" for s, h in hosts.items())]
     for other in (gpu, "h200_sxm") if gpu == "h100_sxm" else (gpu,):
-        rows = load_sources(other, "fp8_block", engine)
+        rows = table_rows(other, "fp8_block", engine)
         if p is None or not rows:
             continue
         g = GPUS[other]

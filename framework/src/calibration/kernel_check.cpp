@@ -33,6 +33,7 @@ constexpr struct {
 // Rows of an eager-call table this much slower than the host's time per call
 // are the kernel's (EagerCall).
 constexpr double kKernelBound = 1.5;
+constexpr const char* kKernelBoundNote = "rows over 1.5x the host's time per eager call: the kernel model alone";
 
 // The split data/calibration/fit_attention.py fits on (even) and holds out
 // (odd): whole head configurations, never rows of one shape (MLA's context
@@ -286,7 +287,7 @@ std::vector<KernelClassErrors> compare_gpu(const Gpu& gpu, const fs::path& dir, 
       const auto host = profile->eager_call_seconds(arch, s.source);
       if (host && s.seconds > kKernelBound * *host) {
         KernelClassErrors& k = at_label(e.cls + " (kernel-bound rows)", false);  // may move e
-        k.note = "rows over 1.5x the host's time per eager call: the kernel model alone";
+        k.note = kKernelBoundNote;
         k.errors_pct.push_back(error);
       }
     });

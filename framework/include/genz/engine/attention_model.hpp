@@ -2,8 +2,10 @@
 // FlashAttention 3, FlashInfer, Triton), described by what limits them:
 //
 //   prefill: floor + units * unit * (head size / 128)^head_dim_exponent / SMs
-//            + max(scores * (MMA FLOPs per score / (peak * compute_fraction) + softmax_flops / vector peak),
-//                  bytes / (bandwidth * bandwidth_fraction))
+//            + max(compute, bytes / (bandwidth * bandwidth_fraction))
+//            compute = max(longest, scores * per_score + tail_fraction * longest * min(1, units / SMs))
+//            per_score = MMA FLOPs per score / (peak * compute_fraction) + softmax_flops / vector peak
+//            longest = min(q_tile, new tokens) * keys * per_score * SMs   (the last query tile, one SM's share)
 //            units = sequences * heads * ceil(new tokens / q_tile)   (one CTA per query tile and head)
 //            scores = sequences * heads * new tokens
 //                     * (past keys + min(new tokens, (new tokens + 1 + diagonal_keys) / 2))
@@ -85,9 +87,14 @@ struct AttentionKernel {
   // the causal boundary. The prefill CTA's cost grows with the head size by
   // head_dim_exponent.
   double fp8_compute_fraction = 0, softmax_flops = 0, diagonal_keys = 0;
+  // Prefill: the share of the longest CTA that runs after the others once
+  // the grid fills the SMs (its CTAs start in grid order, not longest first;
+  // 0: a perfect schedule).
+  double tail_fraction = 0;
   // Prefill on an FP8 cache: queries, keys and values quantized to FP8 by a
-  // kernel of their own first (prefill_cost), whose floor is fp8_floor.
+  // kernel of their own first (prefill_cost), whose floor is quantize_floor.
   bool fp8_quantize_pass = false;
+  double quantize_floor = 0;
   // A replayed working set finds l2_fraction of the data-sheet L2 resident,
   // read at l2_bandwidth (B/s); 0: every byte from DRAM.
   double l2_bandwidth = 0, l2_fraction = 0;
