@@ -266,10 +266,8 @@ def tables(data, engine, arch):
 
 
 def params(phase, values):
-    """A kernel's values as the model's parameter list (seconds, B/s); a profile written before
-    tail_fraction has none."""
+    """A kernel's values as the model's parameter list (seconds, B/s)."""
     names = {"decode": DECODE + L2, "mla_decode": MLA_DECODE}.get(phase, PREFILL)
-    values = dict(values, tail_fraction=values.get("tail_fraction", 0)) if names is PREFILL else values
     return [values[n] * (1e-6 if n.endswith("_us") else 1e9 if n.endswith("GBps") else 1)
             for n in names if n in values]
 
